@@ -1,0 +1,118 @@
+"""The rule pack: one YAML file per rule (metadata, doc, references, tags, examples).
+
+The pack is found beside the installed package (``lambdalint/rulepack``, where the wheel puts the
+repository's ``rules/`` folder) or, in a source checkout, at ``rules/`` itself. Every file is validated
+against ``rule.schema.json`` kept in the same folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from lambdalint.findings import Severity
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class RulePackError(Exception):
+    """A rule file is unreadable or does not follow the rule schema."""
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    files: dict[str, str]
+    valid: bool
+    select: tuple[str, ...] = ()
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    tags: tuple[str, ...]
+    references: tuple[str, ...]
+    examples: tuple[Example, ...]
+    source: Path
+    security_severity: float | None = None
+    options_schema: dict[str, Any] | None = None
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/lambdalint/lambdalint/blob/main/rules/{self.source.name}"
+
+
+def rule_pack_dir() -> Path:
+    """Where the built-in rules are: inside the installed package, else the source checkout."""
+    for candidate in (_PACKAGE_DIR / "rulepack", _PACKAGE_DIR.parent / "rules"):
+        if (candidate / "rule.schema.json").is_file():
+            return candidate
+    raise RulePackError("the built-in rule pack is missing (is the package installed correctly?)")
+
+
+@functools.cache
+def _schema_validator(directory: Path) -> jsonschema.Draft202012Validator:
+    schema = json.loads((directory / "rule.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator) -> Rule:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise RulePackError(f"{path}: cannot read rule file: {error}") from None
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(part) for part in first.absolute_path) or "(top level)"
+        raise RulePackError(f"{path}: {where}: {first.message}")
+    expected_name = f"{data['id']}-{data['name']}.yaml"
+    if path.name != expected_name:
+        raise RulePackError(f"{path}: a rule file must be named {expected_name}")
+    return Rule(
+        id=data["id"],
+        name=data["name"],
+        severity=Severity(data["severity"]),
+        summary=data["summary"],
+        doc=data["doc"].strip(),
+        tags=tuple(data["tags"]),
+        references=tuple(data["references"]),
+        examples=tuple(
+            _example(item, valid=kind == "valid")
+            for kind in ("invalid", "valid")
+            for item in data["examples"][kind]
+        ),
+        source=path,
+        security_severity=data.get("security-severity"),
+        options_schema=data.get("options"),
+    )
+
+
+def _example(item: dict[str, Any], *, valid: bool) -> Example:
+    if "code" in item:
+        files = {"app.py": item["code"]}
+    elif "template" in item:
+        files = {"template.yaml": item["template"]}
+    else:
+        files = dict(item["files"])
+    return Example(item["name"], files, valid, tuple(item.get("select", ())), item.get("config", {}))
+
+
+@functools.cache
+def builtin_rules() -> dict[str, Rule]:
+    """Every built-in rule by id, sorted by id."""
+    directory = rule_pack_dir()
+    validator = _schema_validator(directory)
+    rules = [load_rule_file(path, validator) for path in sorted(directory.glob("LL*.yaml"))]
+    return {rule.id: rule for rule in sorted(rules, key=lambda rule: rule.id)}
