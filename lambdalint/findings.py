@@ -75,7 +75,11 @@ class Finding:
     location: Location
     logical_place: str
     related: tuple[Location, ...] = ()
+    #: the raw text of the primary location's first line (for excerpts and fingerprints)
     snippet: str = ""
+    #: the template resource the finding concerns, as (template path, logical id), for
+    #: ``Metadata: lambdalint: ignore`` suppressions
+    resource: tuple[str, str] | None = None
     suppressed_by: Suppression | None = field(default=None, compare=False)
 
     @property
