@@ -11,7 +11,9 @@ its plain scalars decoded as JSON, so both formats share one model with position
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from itertools import accumulate
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -21,6 +23,9 @@ from lambdalint.loaders.tree import INTRINSIC_FUNCTIONS, Mapping, Node, Path, Sc
 
 #: a template expands to at most this many nodes (CloudFormation caps templates at 1 MB)
 MAX_NODES = 300_000
+#: libyaml's composer recurses in C and overflows the stack far below Python's limits
+MAX_NESTING = 5_000
+_BRACKETS = re.compile(r"[^\[\]{}]+")
 
 _Composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR_CONSTRUCTOR = SafeConstructor()
@@ -50,6 +55,8 @@ def load_template_text(text: str, *, is_json: bool) -> Node:
             raise TemplateLoadError("invalid JSON: nested too deeply") from None
         # Tabs are JSON whitespace but not YAML indentation; a space has the same width.
         text = text.replace("\t", " ")
+    if _nesting_bound(text) > MAX_NESTING:
+        raise TemplateLoadError(f"the document is nested more than {MAX_NESTING:,} levels deep")
     try:
         composed = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as error:
@@ -66,6 +73,14 @@ def load_template_text(text: str, *, is_json: bool) -> Node:
         return _TreeBuilder(decode).build(composed, (), None)
     except RecursionError:
         raise TemplateLoadError("the document is nested too deeply") from None
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of the document's nesting: open brackets plus the deepest indentation."""
+    brackets = _BRACKETS.sub("", text)
+    flow = max(accumulate(1 if char in "[{" else -1 for char in brackets), default=0)
+    block = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
+    return flow + block
 
 
 def _span(node: yaml.Node) -> Span:

@@ -118,6 +118,16 @@ class LoadProblem:
     column: int | None = None
 
 
+@dataclass(frozen=True)
+class NotAnalysed:
+    """Something the analysis could not see (LL006): code in S3, an image, a file too large."""
+
+    rel: str
+    message: str
+    template: Template | None = None
+    node: Node | None = None
+
+
 @dataclass
 class Project:
     root: Path
@@ -128,8 +138,7 @@ class Project:
     #: handlers found by name pattern in modules no template claims: (module, function name)
     pattern_handlers: list[tuple[SourceModule, str]] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
-    #: everything the analysis could not see: (rel path, node or None, message) → LL006 notes
-    not_analysed: list[tuple[Template | None, Node | None, str]] = field(default_factory=list)
+    not_analysed: list[NotAnalysed] = field(default_factory=list)
     zips: list[Path] = field(default_factory=list)
     build_dirs: list[Path] = field(default_factory=list)
 

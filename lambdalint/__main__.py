@@ -1,0 +1,7 @@
+"""``python -m lambdalint``."""
+
+import sys
+
+from lambdalint.cli import main
+
+sys.exit(main())

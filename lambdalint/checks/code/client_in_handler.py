@@ -1,0 +1,101 @@
+"""LL110 client-in-handler: an AWS SDK client, resource or session created per invocation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import libcst as cst
+
+from lambdalint.analysis.module_facts import CallSite
+from lambdalint.checks.base import CodeCheck, CodePlace, Report, code_check
+from lambdalint.findings import Severity
+
+#: constructors that build a session, by qualified name
+SESSION_FACTORIES = frozenset(
+    {
+        "boto3.Session", "boto3.session.Session", "botocore.session.Session",
+        "botocore.session.get_session", "aioboto3.Session", "aioboto3.session.Session",
+    }
+)
+#: functions that build a client or resource directly, by qualified name
+CLIENT_FACTORIES = frozenset({"boto3.client", "boto3.resource"})
+#: methods of a session that build a client or resource
+SESSION_METHODS = frozenset({"client", "resource", "create_client"})
+
+
+@code_check
+class ClientInHandler(CodeCheck):
+    rule_id = "LL110"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.sites: list[tuple[CallSite, str]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        what = self._creates(node)
+        if what is None:
+            return
+        site = self.facts.call_site(node)
+        if site is not None and not site.lazily_guarded:
+            self.sites.append((site, what))
+
+    def _creates(self, node: cst.Call) -> str | None:
+        """What the call creates ("client", "resource", "session"), or ``None``."""
+        name = self.facts.qualified_name(node.func)
+        if name in CLIENT_FACTORIES:
+            return name.rsplit(".", 1)[1]
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in SESSION_METHODS:
+            receiver = node.func.value
+            if isinstance(receiver, cst.Call) and self.facts.qualified_name(receiver.func) in SESSION_FACTORIES:
+                return "client" if node.func.attr.value != "resource" else "resource"
+        if name in SESSION_FACTORIES and not self._is_receiver_of_client_call(node):
+            return "session"
+        return None
+
+    def _is_receiver_of_client_call(self, node: cst.Call) -> bool:
+        """``boto3.Session().client(...)`` is reported once, at the client (visited first)."""
+        return any(
+            isinstance(outer.node.func, cst.Attribute) and outer.node.func.value is node
+            for outer, _ in self.sites
+        )
+
+    def finish(self) -> Iterator[Report]:
+        per_invocation = self.facts.per_invocation()
+        handler_defs = [self.facts.functions[name].node for name in self.facts.handler_names if name in self.facts.functions]
+        for site, what in self.sites:
+            if site.function not in per_invocation:
+                continue
+            related = tuple((CodePlace(self.module, d), "the handler, which runs this on every invocation") for d in handler_defs)
+            if _depends_on_parameters(site.node, self.facts.functions[site.function].node):
+                yield Report(
+                    f"boto3 {what} created on every invocation from per-request values; cache it in a "
+                    "module-level dict keyed by those values (or functools.lru_cache) so warm "
+                    "invocations reuse it",
+                    CodePlace(self.module, site.node),
+                    related,
+                    severity=Severity.NOTE,
+                )
+            else:
+                yield Report(
+                    f"boto3 {what} created on every invocation; create it once at module scope so warm "
+                    "invocations reuse it and its connections",
+                    CodePlace(self.module, site.node),
+                    related,
+                )
+
+
+def _depends_on_parameters(call: cst.Call, function: cst.FunctionDef) -> bool:
+    """Whether the call's arguments mention a parameter of the function (the event, say)."""
+    params = {p.name.value for p in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)}
+    params.discard("self")
+    params.discard("context")
+    found = False
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            nonlocal found
+            found = found or node.value in params
+
+    for argument in call.args:
+        argument.value.visit(_Names())
+    return found

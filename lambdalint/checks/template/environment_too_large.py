@@ -1,0 +1,64 @@
+"""LL202 environment-too-large: environment variables over Lambda's 4 KB limit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lambdalint.checks.base import CheckContext, Report, TemplatePlace, function_check
+from lambdalint.loaders.tree import Mapping, Node, Scalar, Sequence, intrinsic_name
+from lambdalint.model.project import Function
+
+LIMIT_BYTES = 4096
+_SUB_VARIABLE = re.compile(r"\$\{[^!][^}]*\}")
+
+
+@function_check("LL202")
+def environment_too_large(function: Function, context: CheckContext) -> Iterator[Report]:
+    variables = function.environment_variables()
+    if variables is None:
+        return
+    size, unknown = 0, 0
+    for name, value in variables.items():
+        known = _known_bytes(value)
+        size += len(name.encode()) + known[0]
+        unknown += known[1]
+    if size <= LIMIT_BYTES:
+        return
+    from_globals = [name for name, value in variables.items() if value.path[:1] == ("Globals",)]
+    anchor = _globals_variables(function) if from_globals and not _own_variables(function) else variables
+    hidden = f" (not counting {unknown} value(s) behind intrinsic functions)" if unknown else ""
+    yield Report(
+        f"environment variables of {function.logical_id} take {size:,} bytes{hidden}, over Lambda's "
+        f"{LIMIT_BYTES:,}-byte limit: move large values to SSM Parameter Store, Secrets Manager or S3",
+        TemplatePlace(function.template, anchor),
+        function=function,
+    )
+
+
+def _known_bytes(value: Node) -> tuple[int, int]:
+    """Bytes of the value that the template fixes, and how many values are (partly) unknown."""
+    if isinstance(value, Scalar):
+        text = value.value
+        rendered = "true" if text is True else "false" if text is False else "" if text is None else str(text)
+        return len(rendered.encode()), 0
+    if intrinsic_name(value) == "Fn::Sub" and isinstance(value, Mapping):
+        argument = value.entries["Fn::Sub"]
+        if isinstance(argument, Sequence) and argument.items:
+            argument = argument.items[0]  # [template, {variables}]
+        if isinstance(argument, Scalar) and isinstance(argument.value, str):
+            return len(_SUB_VARIABLE.sub("", argument.value).encode()), 1
+    return 0, 1
+
+
+def _own_variables(function: Function) -> Node | None:
+    properties = function.resource.mapping("Properties")
+    environment = properties.mapping("Environment") if properties else None
+    return environment.get("Variables") if environment else None
+
+
+def _globals_variables(function: Function) -> Node:
+    node: Node | None = function.template.root
+    for key in ("Globals", "Function", "Environment", "Variables"):
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node or function.properties_node

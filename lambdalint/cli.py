@@ -1,0 +1,161 @@
+"""Command line: ``lambdalint check``, ``lambdalint rules``, ``lambdalint rule ID``.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings; 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from lambdalint import __version__
+from lambdalint.config import Config, ConfigError, find_config, load_config
+from lambdalint.findings import Severity
+from lambdalint.output import FORMATTERS, OutputOptions, render
+from lambdalint.rulepack import Rule, RulePackError, builtin_rules
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with how lambdalint was called: one line to stderr, exit 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "debug", False) else logging.WARNING, format="%(message)s")
+    try:
+        return args.command(args)
+    except (UsageError, ConfigError, RulePackError) as error:
+        print(f"lambdalint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except Exception as error:  # never a traceback unless asked
+        if getattr(args, "debug", False):
+            raise
+        print(f"lambdalint: internal error: {type(error).__name__}: {error} (run with --debug for details)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lambdalint", description="Static analysis for AWS Lambda projects.")
+    parser.add_argument("--version", action="version", version=f"lambdalint {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint templates, handler code and packages")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or directories (default: .)")
+    check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
+    check.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
+    check.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run (default: warning)")
+    check.add_argument("--select", action="append", default=[], metavar="IDS", help="only these rules (ids or prefixes such as LL2), comma-separated")
+    check.add_argument("--ignore", action="append", default=[], metavar="IDS", help="skip these rules (ids or prefixes), comma-separated")
+    check.add_argument("--config", type=Path, help="configuration file (default: found by walking up from the first path)")
+    check.add_argument("--include-suppressed", action="store_true", help="also report suppressed findings (marked as such)")
+    check.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no excerpts or summary")
+    check.add_argument("--debug", action="store_true", help="log debugging details and show tracebacks")
+    check.set_defaults(command=_check)
+
+    rules = commands.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.set_defaults(command=_rules)
+
+    rule = commands.add_parser("rule", help="show a rule's documentation and examples")
+    rule.add_argument("rule", help="rule id or name, e.g. LL110 or client-in-handler")
+    rule.set_defaults(command=_rule)
+    return parser
+
+
+def _split(values: list[str]) -> tuple[str, ...]:
+    return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
+
+
+def _load_config(args: argparse.Namespace) -> Config:
+    if args.config is not None and not args.config.is_file():
+        raise UsageError(f"configuration file not found: {args.config}")
+    path = args.config or find_config(args.paths[0])
+    config = load_config(path)
+    known = builtin_rules()
+    for code in (*_split(args.select), *_split(args.ignore)):
+        if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
+            raise UsageError(f"--select/--ignore: no rule matches {code!r}")
+    return config.merged_with(
+        select=_split(args.select) or None,
+        ignore=_split(args.ignore),
+        fail_on=Severity(args.fail_on) if args.fail_on else None,
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    from lambdalint.engine import run
+
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    config = _load_config(args)
+    result = run(list(args.paths), config)
+    report = render(args.format, result, OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet))
+    if args.output:
+        try:
+            args.output.write_text(report, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
+    else:
+        sys.stdout.write(report)
+    threshold = config.fail_on or Severity.WARNING
+    failing = any(finding.severity >= threshold for finding in result.reported)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    rules = builtin_rules().values()
+    if args.format == "json":
+        data = [
+            {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary, "tags": list(r.tags)}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return EXIT_OK
+    width = max(len(r.name) for r in rules)
+    for rule in rules:
+        sys.stdout.write(f"{rule.id}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.summary}\n")
+    return EXIT_OK
+
+
+def _rule(args: argparse.Namespace) -> int:
+    wanted = args.rule.strip()
+    for rule in builtin_rules().values():
+        if wanted.upper() == rule.id or wanted.lower() == rule.name:
+            sys.stdout.write(rule_page(rule))
+            return EXIT_OK
+    raise UsageError(f"unknown rule {wanted!r} (see `lambdalint rules`)")
+
+
+def rule_page(rule: Rule) -> str:
+    """A rule's full documentation page: metadata, doc, references and examples."""
+    lines = [
+        f"{rule.id} {rule.name}",
+        "",
+        f"Default severity: {rule.severity.value}    Tags: {', '.join(rule.tags)}",
+        "",
+        rule.summary,
+        "",
+        rule.doc,
+        "",
+    ]
+    if rule.references:
+        lines += ["## References", "", *(f"- {reference}" for reference in rule.references), ""]
+    for valid in (False, True):
+        examples = [example for example in rule.examples if example.valid == valid]
+        lines += [f"## Examples that {'stay clean' if valid else 'are reported'}", ""]
+        for example in examples:
+            lines.append(f"### {example.name}")
+            for path, text in example.files.items():
+                lines += ["", f"{path}:", textwrap.indent(text.rstrip("\n"), "    "), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,263 @@
+"""The engine: discover → load → model → checks → findings → suppressions → result.
+
+Checks see only the model. Every check call is guarded: an exception becomes an LL004 finding on
+the file being checked and the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import libcst as cst
+
+from lambdalint import __version__
+from lambdalint import checks as _register_checks  # noqa: F401  (importing registers the checks)
+from lambdalint.analysis.module_facts import ModuleFacts
+from lambdalint.checks.base import (
+    CODE_CHECKS,
+    FUNCTION_CHECKS,
+    TEMPLATE_CHECKS,
+    CheckContext,
+    CodePlace,
+    FilePlace,
+    Place,
+    Report,
+    TemplatePlace,
+)
+from lambdalint.config import Config
+from lambdalint.discovery import discover, is_json_template
+from lambdalint.findings import Finding, Location, Severity, Span
+from lambdalint.loaders.tree import Node, Scalar, find
+from lambdalint.model.build import build_project
+from lambdalint.model.project import Function, Project
+from lambdalint.result import RunResult
+from lambdalint.rulepack import Rule, builtin_rules
+from lambdalint.suppression import apply_suppressions, scan_metadata, scan_python, scan_yaml
+
+log = logging.getLogger("lambdalint")
+
+#: rules the engine itself reports (loading, crashes, suppressions); the rest are checks
+ENGINE_RULES = frozenset({"LL001", "LL002", "LL003", "LL004", "LL005", "LL006", "LL007"})
+
+
+def find_root(start: Path) -> Path:
+    """The git work tree's top level containing ``start``, else the current directory."""
+    start = start.resolve()
+    for directory in (start, *start.parents) if start.is_dir() else start.parents:
+        if (directory / ".git").exists():
+            return directory
+    return Path.cwd().resolve()
+
+
+def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None, root: Path | None = None) -> RunResult:
+    """Lint ``paths``; locations are relative to ``root`` (default: see :func:`find_root`)."""
+    all_rules = rules if rules is not None else builtin_rules()
+    enabled = {rule_id: rule for rule_id, rule in all_rules.items() if config.is_selected(rule_id)}
+    root = (root or find_root(paths[0] if paths else Path.cwd())).resolve()
+    found = discover([path.resolve() for path in paths], root, config.exclude)
+    project = build_project(
+        root,
+        [(path, is_json_template(path)) for path in found.templates],
+        found.python,
+        found.zips,
+        found.build_dirs,
+        tuple(config.handler_patterns),
+    )
+    runner = _Runner(project, enabled, config)
+    findings = runner.findings()
+    findings = [f for f in findings if not config.is_ignored_for_file(f.rule_id, f.location.path)]
+    findings = [_with_severity(f, config) for f in findings]
+    findings = apply_suppressions(findings, _directives(project), all_rules, set(enabled))
+    findings = [f for f in findings if f.rule_id in enabled]
+    files_checked = len(found.templates) + len(found.python) + len(found.zips)
+    return RunResult(
+        root=root,
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        rules=enabled,
+        files_checked=files_checked,
+        tool_version=__version__,
+    )
+
+
+def _with_severity(finding: Finding, config: Config) -> Finding:
+    override = config.severity.get(finding.rule_id)
+    return replace(finding, severity=override) if override else finding
+
+
+def _directives(project: Project) -> list:
+    directives: list = []
+    for module in project.modules.values():
+        if not module.line_offset and not module.column_offset:
+            directives.extend(scan_python(module.rel, module.text))
+    for template in project.templates:
+        if not is_json_template(template.path):
+            directives.extend(scan_yaml(template.rel, template.text))
+        directives.extend(scan_metadata(template.rel, template.root))
+    return directives
+
+
+class _Runner:
+    """Runs the enabled checks over one project and turns their reports into findings."""
+
+    def __init__(self, project: Project, rules: dict[str, Rule], config: Config) -> None:
+        self.project = project
+        self.rules = rules
+        self.config = config
+        self._lines: dict[str, list[str]] = {}
+        for template in project.templates:
+            self._lines[template.rel] = template.text.splitlines()
+        for module in project.modules.values():
+            self._lines.setdefault(module.rel, module.text.splitlines())
+
+    def findings(self) -> list[Finding]:
+        results = list(self._load_findings())
+        for template in self.project.templates:
+            for rule_id, check in self._enabled(TEMPLATE_CHECKS):
+                results.extend(self._guarded(rule_id, template.rel, lambda: check(template, self._context(rule_id))))
+        for function in self.project.functions:
+            for rule_id, check in self._enabled(FUNCTION_CHECKS):
+                results.extend(
+                    self._guarded(rule_id, function.template.rel, lambda: check(function, self._context(rule_id)))
+                )
+        results.extend(self._code_findings())
+        return results
+
+    def _enabled(self, registry: dict) -> list:
+        return sorted((rule_id, check) for rule_id, check in registry.items() if rule_id in self.rules)
+
+    def _context(self, rule_id: str) -> CheckContext:
+        return CheckContext(self.project, self.config.rule_options.get(rule_id, {}))
+
+    def _guarded(self, rule_id: str, rel: str, reports: Callable[[], Iterable[Report]]) -> list[Finding]:
+        try:
+            return [self._finding(rule_id, report) for report in reports()]
+        except Exception as error:  # a rule's bug must not stop the run
+            log.debug("rule %s crashed on %s", rule_id, rel, exc_info=True)
+            return [self._crash(rule_id, rel, error)]
+
+    def _crash(self, rule_id: str, rel: str, error: Exception) -> Finding:
+        rule = self.rules.get(rule_id)
+        name = f"{rule_id} {rule.name}" if rule else rule_id
+        return Finding(
+            "LL004",
+            self._severity("LL004"),
+            f"{name} crashed on this file ({type(error).__name__}: {error}); the run went on. "
+            "Run with --debug for the traceback and please report it",
+            Location(rel, Span(1, 1, 1, 1)),
+            f"crash:{rule_id}",
+        )
+
+    def _severity(self, rule_id: str) -> Severity:
+        rule = self.rules.get(rule_id) or builtin_rules().get(rule_id)
+        return rule.severity if rule else Severity.ERROR
+
+    # -- code checks ---------------------------------------------------------------------------
+    def _code_findings(self) -> Iterator[Finding]:
+        checks = self._enabled(CODE_CHECKS)
+        if not checks:
+            return
+        for path, handlers in sorted(self.project.handlers_by_module().items()):
+            module = self.project.modules[path]
+            functions = tuple(function for _, function in handlers if function is not None)
+            facts = ModuleFacts(tuple(name for name, _ in handlers))
+            visitors = [(rule_id, cls(module, facts, self._context(rule_id))) for rule_id, cls in checks]
+            try:
+                cst.visit_batched(module.module, [facts, *(visitor for _, visitor in visitors)])
+            except Exception as error:
+                log.debug("the code traversal crashed on %s", module.rel, exc_info=True)
+                yield from (self._crash(rule_id, module.rel, error) for rule_id, _ in visitors)
+                continue
+            for rule_id, visitor in visitors:
+                for finding in self._guarded(rule_id, module.rel, visitor.finish):
+                    yield replace(finding, resource=_resource_of(functions))
+
+    # -- reports into findings -----------------------------------------------------------------
+    def _finding(self, rule_id: str, report: Report) -> Finding:
+        location, logical = self._locate(report.place)
+        related = tuple(self._locate(place, label)[0] for place, label in report.related)
+        resource = None
+        if report.function is not None:
+            resource = (report.function.template.rel, report.function.logical_id)
+            related += self._globals_related(report)
+        elif isinstance(report.place, TemplatePlace):
+            path = report.place.node.path if report.place.node else report.place.path
+            if len(path) >= 2 and path[0] == "Resources":
+                resource = (report.place.template.rel, str(path[1]))
+        return Finding(
+            rule_id,
+            report.severity or self.rules[rule_id].severity,
+            report.message,
+            location,
+            logical,
+            related,
+            snippet=self._line(location),
+            resource=resource,
+        )
+
+    def _globals_related(self, report: Report) -> tuple[Location, ...]:
+        """A value merged from Globals is reported there, with the function as related location."""
+        place, function = report.place, report.function
+        node = place.node if isinstance(place, TemplatePlace) else None
+        if function is None or node is None or node.path[:1] != ("Globals",):
+            return ()
+        anchor = function.resource
+        span = anchor.key_span or anchor.span
+        return (Location(function.template.rel, span, f"{function.logical_id} gets this value from Globals"),)
+
+    def _locate(self, place: Place, label: str | None = None) -> tuple[Location, str]:
+        if isinstance(place, TemplatePlace):
+            node, path = place.node, place.path
+            if node is None:
+                node, _ = find(place.template.root, path)
+            logical = "/".join(str(part) for part in (path or node.path))
+            return Location(place.template.rel, _template_span(node), label), logical
+        if isinstance(place, CodePlace):
+            code = " ".join(place.module.module.code_for_node(place.node).split())
+            return Location(place.module.rel, place.module.span(place.node), label), f"code:{code}"
+        assert isinstance(place, FilePlace)
+        return Location(place.rel, place.span, label), "file"
+
+    def _line(self, location: Location) -> str:
+        lines = self._lines.get(location.path, [])
+        if location.span is None or not 1 <= location.span.start_line <= len(lines):
+            return ""
+        return lines[location.span.start_line - 1]
+
+    def _load_findings(self) -> Iterator[Finding]:
+        for problem in self.project.problems:
+            if problem.rule_id not in self.rules:
+                continue
+            span = Span(problem.line, problem.column or 1, problem.line, (problem.column or 1) + 1) if problem.line else None
+            location = Location(problem.rel, span)
+            yield Finding(
+                problem.rule_id,
+                self.rules[problem.rule_id].severity,
+                problem.message,
+                location,
+                f"load:{problem.message}",
+                snippet=self._line(location),
+            )
+        if "LL006" in self.rules:
+            for item in self.project.not_analysed:
+                place: Place = TemplatePlace(item.template, item.node) if item.template and item.node else FilePlace(item.rel)
+                yield self._finding("LL006", Report(item.message, place))
+
+
+def _template_span(node: Node) -> Span:
+    """The property's line: from its key to the end of a scalar value, or just the key."""
+    key = node.key_span
+    if key is None:
+        return node.span if isinstance(node, Scalar) or node.span.start_line == node.span.end_line else Span(
+            node.span.start_line, node.span.start_column, node.span.start_line, node.span.start_column + 1
+        )
+    if isinstance(node, Scalar) and node.span.end_line == key.start_line:
+        return Span(key.start_line, key.start_column, node.span.end_line, node.span.end_column)
+    return key
+
+
+def _resource_of(functions: Iterable[Function]) -> tuple[str, str] | None:
+    functions = list(functions)
+    return (functions[0].template.rel, functions[0].logical_id) if len(functions) == 1 else None

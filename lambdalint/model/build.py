@@ -1,0 +1,290 @@
+"""Build the project model from discovered files: load each file once, link templates to code.
+
+Every load failure becomes a :class:`LoadProblem` (LL001–LL003); what cannot be seen (code in S3,
+an image, a value behind an intrinsic) becomes a not-analysed entry (LL006). Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from lambdalint.analysis.module_facts import handler_candidates
+from lambdalint.loaders.python import PythonLoadError, SourceModule, decode_source, parse_python
+from lambdalint.loaders.template import TemplateLoadError, load_template_text
+from lambdalint.loaders.tree import Mapping, Node, Scalar, intrinsic_name, scalar_value
+from lambdalint.model.globals_merge import merge_globals
+from lambdalint.model.project import (
+    LAMBDA_FUNCTION,
+    SERVERLESS_FUNCTION,
+    Code,
+    Function,
+    HandlerRef,
+    LoadProblem,
+    NotAnalysed,
+    Project,
+    Template,
+)
+
+#: larger files are not read: CloudFormation caps a template at 1 MB, and no handler is 4 MB of code
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+MAX_PYTHON_BYTES = 4 * 1024 * 1024
+TEMPLATE_MARKERS = ("AWSTemplateFormatVersion", "Resources")
+
+
+def rel_path(path: Path, root: Path) -> str:
+    """The path relative to the root with POSIX separators (absolute when outside the root)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class ProjectBuilder:
+    def __init__(self, root: Path, handler_patterns: tuple[str, ...]) -> None:
+        self.project = Project(root=root)
+        self.handler_patterns = handler_patterns
+
+    # -- loading -------------------------------------------------------------------------------
+    def rel(self, path: Path) -> str:
+        return rel_path(path, self.project.root)
+
+    def _read(self, path: Path, limit: int, rule_id: str) -> bytes | None:
+        try:
+            if path.stat().st_size > limit:
+                self.project.not_analysed.append(
+                    NotAnalysed(self.rel(path), f"the file is larger than {limit // (1024 * 1024)} MB and was not read")
+                )
+                return None
+            return path.read_bytes()
+        except OSError as error:
+            self.project.problems.append(LoadProblem(rule_id, self.rel(path), f"cannot read the file: {error.strerror}"))
+            return None
+
+    def load_python(self, path: Path) -> SourceModule | None:
+        path = path.resolve() if not path.is_absolute() else path
+        if path in self.project.modules:
+            return self.project.modules[path]
+        data = self._read(path, MAX_PYTHON_BYTES, "LL001")
+        if data is None:
+            return None
+        try:
+            text = decode_source(data)
+            module = parse_python(text)
+        except PythonLoadError as error:
+            self.project.problems.append(LoadProblem("LL001", self.rel(path), error.message, error.line, error.column))
+            return None
+        source = SourceModule(path, self.rel(path), text, module)
+        self.project.modules[path] = source
+        return source
+
+    def load_template(self, path: Path, is_json: bool) -> None:
+        data = self._read(path, MAX_TEMPLATE_BYTES, "LL002")
+        if data is None:
+            return
+        rel = self.rel(path)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            self.project.problems.append(LoadProblem("LL002", rel, f"the template is not UTF-8 text ({error.reason} at byte {error.start})", 1, 1))
+            return
+        try:
+            root = load_template_text(text, is_json=is_json)
+        except TemplateLoadError as error:
+            span = error.span
+            self.project.problems.append(
+                LoadProblem("LL002", rel, error.message, span.start_line if span else 1, span.start_column if span else 1)
+            )
+            return
+        if not isinstance(root, Mapping) or not any(key in root for key in TEMPLATE_MARKERS):
+            return  # a YAML/JSON file that is not a template after all
+        problem = _template_shape_problem(root)
+        if problem:
+            node, message = problem
+            self.project.problems.append(LoadProblem("LL002", rel, message, node.span.start_line, node.span.start_column))
+            return
+        template = Template(path, rel, text, root)
+        self.project.templates.append(template)
+        self._add_functions(template)
+
+    def scan_zip(self, path: Path) -> None:
+        """Open the archive's central directory; a corrupt or encrypted zip is LL003."""
+        rel = self.rel(path)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                encrypted = [info.filename for info in archive.infolist() if info.flag_bits & 0x1]
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+            self.project.problems.append(LoadProblem("LL003", rel, f"not a readable zip archive: {error}"))
+            return
+        if encrypted:
+            self.project.problems.append(
+                LoadProblem("LL003", rel, f"encrypted entries cannot be deployed or analysed: {encrypted[0]}")
+            )
+            return
+        self.project.zips.append(path)
+
+    # -- functions -----------------------------------------------------------------------------
+    def _add_functions(self, template: Template) -> None:
+        resources = template.resources()
+        if resources is None:
+            return
+        globals_node = template.root.mapping("Globals")
+        global_function = globals_node.mapping("Function") if globals_node else None
+        for logical_id, resource in resources.items():
+            if not isinstance(resource, Mapping):
+                continue
+            kind = scalar_value(resource.get("Type"))
+            if kind not in (SERVERLESS_FUNCTION, LAMBDA_FUNCTION):
+                continue
+            own = resource.mapping("Properties")
+            properties = merge_globals(global_function if kind == SERVERLESS_FUNCTION else None, own)
+            code = self._code(template, kind, properties)
+            function = Function(template, logical_id, str(kind), resource, properties, code)
+            handler = self._resolve_handler(function)
+            if handler is not None:
+                function = Function(template, logical_id, str(kind), resource, properties, code, handler)
+            self.project.functions.append(function)
+            if code.kind in ("s3", "image", "unknown"):
+                self.project.not_analysed.append(
+                    NotAnalysed(template.rel, f"{logical_id}: {code.reason}", template, code.node or function.properties_node)
+                )
+
+    def _code(self, template: Template, kind: str, properties: dict[str, Node]) -> Code:
+        base = template.path.parent
+        name = "function code"
+        if scalar_value(properties.get("PackageType")) == "Image":
+            node = properties.get("PackageType")
+            return Code("image", node=node, reason=f"{name} is a container image; its code is not analysed")
+        if kind == SERVERLESS_FUNCTION:
+            if "InlineCode" in properties:
+                return self._inline(template, properties["InlineCode"])
+            node = properties.get("CodeUri")
+            if node is None:
+                return Code("directory", base)
+            return _code_location(node, base, "CodeUri")
+        node = properties.get("Code")
+        if isinstance(node, Mapping) and intrinsic_name(node) is None:
+            if "ZipFile" in node:
+                return self._inline(template, node.entries["ZipFile"])
+            if "ImageUri" in node:
+                return Code("image", node=node, reason=f"{name} is a container image; its code is not analysed")
+            return Code("s3", node=node, reason=f"{name} is in S3 (Code.S3Bucket); it is not analysed")
+        if node is None:
+            return Code("unknown", reason="the function has no Code property")
+        return _code_location(node, base, "Code")
+
+    def _inline(self, template: Template, node: Node) -> Code:
+        if not isinstance(node, Scalar) or not isinstance(node.value, str):
+            return Code("unknown", node=node, reason="inline code built with an intrinsic function is not analysed")
+        line = node.span.start_line
+        lines = template.text.splitlines()
+        indicator = lines[line - 1][node.span.start_column - 1 : node.span.start_column] if line <= len(lines) else ""
+        if indicator in ("|", ">") and line < len(lines):
+            first = lines[line]
+            line_offset, column_offset = line, len(first) - len(first.lstrip(" "))
+        else:
+            line_offset, column_offset = line - 1, node.span.start_column
+        try:
+            module = parse_python(node.value)
+        except PythonLoadError as error:
+            self.project.problems.append(
+                LoadProblem("LL001", template.rel, f"inline code: {error.message}", (error.line or 1) + line_offset, (error.column or 1) + column_offset)
+            )
+            return Code("inline", template.path, node)
+        virtual = template.path.with_name(f"{template.path.name}#{'/'.join(map(str, node.path))}")
+        source = SourceModule(virtual, template.rel, node.value, module, line_offset, column_offset)
+        self.project.modules[virtual] = source
+        return Code("inline", virtual, node)
+
+    def _resolve_handler(self, function: Function) -> HandlerRef | None:
+        node = function.properties.get("Handler")
+        text = scalar_value(node)
+        if node is None or not isinstance(text, str) or "." not in text:
+            return None
+        module_name, _, function_name = text.rpartition(".")
+        code = function.code
+        if code.kind == "inline" and code.path is not None:
+            module = self.project.modules.get(code.path) if module_name == "index" else None
+            return HandlerRef(text, node, module_name, function_name, module, ("index.py",))
+        if code.kind != "directory" or code.path is None:
+            return None
+        stem = module_name.replace(".", "/")
+        candidates = (f"{stem}.py", f"{stem}/__init__.py")
+        for candidate in candidates:
+            path = code.path / candidate
+            if path.is_file():
+                return HandlerRef(text, node, module_name, function_name, self.load_python(path), candidates)
+        return HandlerRef(text, node, module_name, function_name, None, candidates)
+
+    # -- handlers without a template -----------------------------------------------------------
+    def add_pattern_handlers(self) -> None:
+        """Modules no Python function's code root contains: find handlers by name pattern."""
+        claimed = [
+            f.code.path for f in self.project.functions if f.code.kind == "directory" and f.code.path is not None
+        ]
+        for path, module in sorted(self.project.modules.items()):
+            if module.line_offset or module.column_offset or any(_is_under(path, root) for root in claimed):
+                continue
+            for name in handler_candidates(module.module, self.handler_patterns):
+                self.project.pattern_handlers.append((module, name))
+
+
+def build_project(
+    root: Path,
+    templates: Iterable[tuple[Path, bool]],
+    python_files: Iterable[Path],
+    zips: Iterable[Path],
+    build_dirs: Iterable[Path],
+    handler_patterns: tuple[str, ...],
+) -> Project:
+    builder = ProjectBuilder(root, handler_patterns)
+    for path in python_files:
+        builder.load_python(path)
+    for path, is_json in templates:
+        builder.load_template(path, is_json)
+    for path in zips:
+        builder.scan_zip(path)
+    builder.project.build_dirs.extend(build_dirs)
+    builder.add_pattern_handlers()
+    return builder.project
+
+
+def _code_location(node: Node, base: Path, key: str) -> Code:
+    value = scalar_value(node)
+    if isinstance(value, str):
+        if value.startswith("s3://"):
+            return Code("s3", node=node, reason=f"function code is in S3 ({key}: {value}); it is not analysed")
+        path = Path(os.path.normpath(base / value))
+        kind = "zip" if value.lower().endswith((".zip", ".jar")) else "directory"
+        return Code(kind, path, node)
+    if isinstance(node, Mapping) and intrinsic_name(node) is None:
+        return Code("s3", node=node, reason=f"function code is in S3 ({key} with Bucket/Key); it is not analysed")
+    what = intrinsic_name(node) or "a non-string value"
+    return Code("unknown", node=node, reason=f"{key} is given by {what}; the function's code is not analysed")
+
+
+def _template_shape_problem(root: Mapping) -> tuple[Node, str] | None:
+    """Why a document that claims to be a CloudFormation template is not one, if it is not."""
+    resources = root.get("Resources")
+    if resources is None:
+        return (root, "the template has no Resources section") if "AWSTemplateFormatVersion" in root else None
+    if not isinstance(resources, Mapping):
+        return resources, "Resources must be a mapping of logical ids to resources"
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, Mapping):
+            return resource, f"resource {logical_id} must be a mapping"
+        kind = resource.get("Type")
+        if kind is None:
+            return resource, f"resource {logical_id} has no Type"
+        if not isinstance(scalar_value(kind), str):
+            return kind, f"resource {logical_id}: Type must be a string"
+        properties = resource.get("Properties")
+        if properties is not None and not isinstance(properties, Mapping):
+            return properties, f"resource {logical_id}: Properties must be a mapping"
+    return None
+
+
+def _is_under(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents

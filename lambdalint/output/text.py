@@ -1,0 +1,101 @@
+"""The human-readable report, shaped like ruff's and rustc's.
+
+Per finding: a ``path:line:col: ID [severity] message`` line editors and terminals can jump to, the
+source line with the span underlined, and the related places; then a one-line summary.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from lambdalint.findings import Finding, Location, Suppression
+from lambdalint.output import OutputOptions, Summary, summarize
+from lambdalint.result import RunResult
+
+_TAB = "    "
+
+
+def render_text(result: RunResult, options: OutputOptions) -> str:
+    shown = options.shown(result)
+    if options.quiet:
+        return "".join(f"{_header(finding)}\n" for finding in shown)
+    blocks = ["\n".join(_block(finding)) for finding in shown]
+    blocks.append(_summary_line(summarize(result)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _position(location: Location) -> str:
+    """``path:line:col``, or the bare path when the place has no span (a whole file or package)."""
+    span = location.span
+    if span is None:
+        return location.path
+    return f"{location.path}:{span.start_line}:{span.start_column}"
+
+
+def _header(finding: Finding) -> str:
+    severity = finding.severity.value
+    line = f"{_position(finding.location)}: {finding.rule_id} [{severity}] {finding.message}"
+    if finding.suppressed_by is not None:
+        line += f" {_suppression_note(finding.suppressed_by)}"
+    return line
+
+
+def _suppression_note(suppression: Suppression) -> str:
+    """The reason when one was given; a baseline entry usually has none, so say where it came from."""
+    if suppression.reason:
+        return f"(suppressed: {suppression.reason})"
+    return f"(suppressed by {suppression.kind})"
+
+
+def _block(finding: Finding) -> list[str]:
+    related = [
+        f"  = related: {_position(place)}" + (f": {place.label}" if place.label else "")
+        for place in finding.related
+    ]
+    return [_header(finding), *_excerpt(finding), *related]
+
+
+def _excerpt(finding: Finding) -> list[str]:
+    """The primary line under a line-number gutter, with carets under the span's columns.
+
+    Columns are 1-based code points, the end exclusive; a span running onto later lines is
+    underlined to the end of its first line. An empty span still gets one caret.
+    """
+    span = finding.location.span
+    text = finding.snippet.rstrip("\r\n")
+    if span is None or not text:
+        return []
+    start = span.start_column - 1
+    end = span.end_column - 1 if span.end_line == span.start_line else len(text)
+    number = str(span.start_line)
+    gutter = " " * len(number)
+    carets = "^" * max(_width(text[start:end]), 1)
+    displayed = text.replace("\t", _TAB)
+    return [
+        f"{gutter} |",
+        f"{number} | {displayed}",
+        f"{gutter} | {' ' * _width(text[:start])}{carets}",
+    ]
+
+
+def _width(text: str) -> int:
+    """Terminal cells, so carets line up: a tab is shown as four spaces, wide characters take two."""
+    return sum(
+        len(_TAB) if char == "\t" else 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        for char in text
+    )
+
+
+def _summary_line(summary: Summary) -> str:
+    files = _count(summary.files_checked, "file")
+    suppressed = f"; {summary.suppressed} suppressed" if summary.suppressed else ""
+    if not summary.total:
+        return f"No findings in {files}{suppressed}."
+    by_severity = ", ".join(
+        _count(number, severity.value) for severity, number in summary.by_severity.items() if number
+    )
+    return f"Found {_count(summary.total, 'finding')} ({by_severity}) in {files}{suppressed}."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

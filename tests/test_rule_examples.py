@@ -1,0 +1,54 @@
+"""Every example in every rule file is a test: `# error: LLnnn` lines must be reported, others not."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lambdalint.config import load_config
+from lambdalint.engine import run
+from lambdalint.rulepack import Example, Rule, builtin_rules
+
+MARKER = re.compile(r"#\s*error:\s*((?:[A-Z]+\d+)(?:\s*,\s*[A-Z]+\d+)*)")
+
+
+def expected_findings(example: Example) -> set[tuple[str, int, str]]:
+    expected = set()
+    for path, text in example.files.items():
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = MARKER.search(line)
+            if match:
+                expected.update((path, number, code.strip()) for code in match.group(1).split(","))
+    return expected
+
+
+def lint_example(rule: Rule, example: Example, directory: Path) -> set[tuple[str, int, str]]:
+    for rel, text in example.files.items():
+        target = directory / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    config = load_config(None).merged_with(select=(rule.id, *example.select), ignore=(), fail_on=None)
+    result = run([directory], config, root=directory)
+    return {
+        (finding.location.path, finding.location.span.start_line if finding.location.span else 0, finding.rule_id)
+        for finding in result.reported
+    }
+
+
+CASES = [
+    pytest.param(rule, example, id=f"{rule.id}-{'valid' if example.valid else 'invalid'}-{example.name}")
+    for rule in builtin_rules().values()
+    for example in rule.examples
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), CASES)
+def test_example(rule: Rule, example: Example, tmp_path: Path) -> None:
+    expected = expected_findings(example)
+    if example.valid:
+        assert not {item for item in expected if item[2] == rule.id}, "a valid example carries a marker"
+    else:
+        assert any(item[2] == rule.id for item in expected), "an invalid example has no marker for its rule"
+    assert lint_example(rule, example, tmp_path) == expected

@@ -1,0 +1,28 @@
+"""The rule pack and the checks are two halves of each rule: neither may exist without the other."""
+
+from __future__ import annotations
+
+from lambdalint.checks.base import CODE_CHECKS, FUNCTION_CHECKS, TEMPLATE_CHECKS
+from lambdalint.engine import ENGINE_RULES
+from lambdalint.rulepack import builtin_rules
+
+IMPLEMENTED = set(CODE_CHECKS) | set(FUNCTION_CHECKS) | set(TEMPLATE_CHECKS) | ENGINE_RULES
+
+
+def test_every_rule_file_has_logic() -> None:
+    assert set(builtin_rules()) - IMPLEMENTED == set()
+
+
+def test_every_check_has_a_rule_file() -> None:
+    assert IMPLEMENTED - set(builtin_rules()) == set()
+
+
+def test_ids_and_names_are_unique() -> None:
+    rules = builtin_rules().values()
+    assert len({rule.name for rule in rules}) == len(rules)
+
+
+def test_every_rule_documents_what_why_and_how() -> None:
+    for rule in builtin_rules().values():
+        for heading in ("## What it finds", "## Why it matters on Lambda", "## How to fix"):
+            assert heading in rule.doc, f"{rule.id} lacks {heading!r}"
