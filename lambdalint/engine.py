@@ -69,9 +69,8 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
     runner = _Runner(project, enabled, config)
     findings = runner.findings()
     findings = [f for f in findings if not config.is_ignored_for_file(f.rule_id, f.location.path)]
-    findings = [_with_severity(f, config) for f in findings]
     findings = apply_suppressions(findings, _directives(project), all_rules, set(enabled))
-    findings = [f for f in findings if f.rule_id in enabled]
+    findings = [_with_severity(f, config) for f in findings if f.rule_id in enabled]
     files_checked = len(found.templates) + len(found.python) + len(found.zips)
     return RunResult(
         root=root,

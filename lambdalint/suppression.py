@@ -93,9 +93,12 @@ def scan_yaml(rel: str, text: str) -> list[Scanned]:
     return _directives(rel, lines, _line_comments(lines, yaml=True))
 
 
-def scan_metadata(rel: str, root: tree.Mapping) -> list[Scanned]:
-    """``Resources.<id>.Metadata.lambdalint.ignore: [{id, reason}]`` entries, one directive each."""
-    resources = root.mapping("Resources")
+def scan_metadata(rel: str, root: tree.Node) -> list[Scanned]:
+    """``Resources.<id>.Metadata.lambdalint.ignore: [{id, reason}]`` entries, one directive each.
+
+    Any root is accepted: a template that is not a mapping is reported by its loader, not here.
+    """
+    resources = root.mapping("Resources") if isinstance(root, tree.Mapping) else None
     if resources is None:
         return []
     scanned: list[Scanned] = []

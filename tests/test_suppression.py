@@ -385,3 +385,8 @@ def test_unknown_name_suggests_the_closest_rule_name() -> None:
     (directive,) = scan_python("app.py", "x = 1  # lambdalint: ignore[Too-Many-Layrs]\n")
     (result,) = run([], [directive])
     assert result.message == "unknown rule 'Too-Many-Layrs' in suppression (did you mean too-many-layers?)"
+
+
+def test_metadata_scan_ignores_templates_without_resources() -> None:
+    assert scan_metadata("t.yaml", load_template_text("- a list\n", is_json=False)) == []
+    assert scan_metadata("t.yaml", load_template_text("Resources: !Ref X\n", is_json=False)) == []

@@ -193,7 +193,7 @@ class ProjectBuilder:
                 LoadProblem("LL001", template.rel, f"inline code: {error.message}", (error.line or 1) + line_offset, (error.column or 1) + column_offset)
             )
             return Code("inline", template.path, node)
-        virtual = template.path.with_name(f"{template.path.name}#{'/'.join(map(str, node.path))}")
+        virtual = template.path.with_name(f"{template.path.name}#{'.'.join(map(str, node.path))}")
         source = SourceModule(virtual, template.rel, node.value, module, line_offset, column_offset)
         self.project.modules[virtual] = source
         return Code("inline", virtual, node)
