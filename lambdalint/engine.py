@@ -57,7 +57,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
     all_rules = rules if rules is not None else builtin_rules()
     enabled = {rule_id: rule for rule_id, rule in all_rules.items() if config.is_selected(rule_id)}
     root = (root or find_root(paths[0] if paths else Path.cwd())).resolve()
-    found = discover([path.resolve() for path in paths], root, config.exclude)
+    found = discover(paths, root, config.exclude, exclude_base=config.base)
     project = build_project(
         root,
         [(path, is_json_template(path)) for path in found.templates],
@@ -68,7 +68,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
     )
     runner = _Runner(project, enabled, config)
     findings = runner.findings()
-    findings = [f for f in findings if not config.is_ignored_for_file(f.rule_id, f.location.path)]
+    findings = [f for f in findings if not config.is_ignored_for_file(f.rule_id, root / f.location.path)]
     findings = apply_suppressions(findings, _directives(project), all_rules, set(enabled))
     findings = [_with_severity(f, config) for f in findings if f.rule_id in enabled]
     files_checked = len(found.templates) + len(found.python) + len(found.zips)
@@ -82,8 +82,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
 
 
 def _with_severity(finding: Finding, config: Config) -> Finding:
-    override = config.severity.get(finding.rule_id)
-    return replace(finding, severity=override) if override else finding
+    return replace(finding, severity=config.severity_for(finding.rule_id, finding.severity))
 
 
 def _directives(project: Project) -> list:
@@ -231,13 +230,15 @@ class _Runner:
                 continue
             span = Span(problem.line, problem.column or 1, problem.line, (problem.column or 1) + 1) if problem.line else None
             location = Location(problem.rel, span)
+            related = (Location(problem.related, None, "the archive"),) if problem.related else ()
             yield Finding(
                 problem.rule_id,
                 self.rules[problem.rule_id].severity,
                 problem.message,
                 location,
                 f"load:{problem.message}",
-                snippet=self._line(location),
+                related,
+                snippet=problem.snippet or self._line(location),
             )
         if "LL006" in self.rules:
             for item in self.project.not_analysed:

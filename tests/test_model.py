@@ -91,6 +91,8 @@ def test_code_in_s3_and_images_are_not_analysed_but_named(tmp_path: Path) -> Non
     assert sorted(item.message for item in project.not_analysed) == [
         "Container: function code is a container image; its code is not analysed",
         "FromBucket: function code is in S3 (CodeUri: s3://artifacts/orders.zip); it is not analysed",
+        "layer !Ref CommonLayer comes from outside this template; its contents and size are not analysed",
+        "layer !Ref ExtraLayer comes from outside this template; its contents and size are not analysed",
     ]
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from lambdalint.checks.base import CODE_CHECKS, CodeCheck, Report
 from lambdalint.config import load_config
 from lambdalint.engine import run
 from lambdalint.rulepack import Example, Rule, builtin_rules
@@ -44,8 +46,18 @@ CASES = [
 ]
 
 
+class _Crash(CodeCheck):
+    rule_id = "crash"
+
+    def finish(self) -> Iterator[Report]:
+        raise RuntimeError("boom")
+
+
 @pytest.mark.parametrize(("rule", "example"), CASES)
-def test_example(rule: Rule, example: Example, tmp_path: Path) -> None:
+def test_example(rule: Rule, example: Example, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if rule.id == "LL004" and not example.valid:
+        for rule_id in example.select:  # LL004's invalid examples need a rule that raises
+            monkeypatch.setitem(CODE_CHECKS, rule_id, _Crash)
     expected = expected_findings(example)
     if example.valid:
         assert not {item for item in expected if item[2] == rule.id}, "a valid example carries a marker"

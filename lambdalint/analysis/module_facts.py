@@ -88,7 +88,7 @@ class ModuleFacts(cst.BatchableCSTVisitor):
             return
         name = ".".join([*self._class_stack, node.name.value])
         info = FunctionInfo(name, node)
-        info.cached = any(self.qualified_name(d.decorator) in CACHE_DECORATORS for d in node.decorators)
+        info.cached = any(self.qualified_name(_undecorated(d.decorator)) in CACHE_DECORATORS for d in node.decorators)
         self.functions[name] = info
         self._function_stack.append(info)
 
@@ -101,7 +101,7 @@ class ModuleFacts(cst.BatchableCSTVisitor):
 
     def visit_If(self, node: cst.If) -> None:
         current = self.current_function
-        if current is not None and _guards_lazy_init(node.test, current.globals):
+        if current is not None and _guards_lazy_init(node.test, current.globals, self.module_names):
             self._guards.append(node)
 
     def leave_If(self, original_node: cst.If) -> None:
@@ -110,8 +110,16 @@ class ModuleFacts(cst.BatchableCSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         current = self.current_function
-        if current is not None and isinstance(node.func, cst.Name):
-            current.calls.add(node.func.value)
+        if current is None:
+            return
+        func = node.func
+        if isinstance(func, cst.Name):
+            current.calls.add(func.value)
+            current.calls.add(f"{func.value}.__init__")  # instantiating a class runs its __init__
+        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+            owner = current.name.rpartition(".")[0]
+            if owner:
+                current.calls.add(f"{owner}.{func.attr.value}")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if not self._function_stack:
@@ -181,16 +189,35 @@ def _dotted(node: cst.BaseExpression) -> str | None:
     return None
 
 
-def _guards_lazy_init(test: cst.BaseExpression, global_names: set[str]) -> bool:
-    """``X is None``, ``not X`` or ``X is None or ...`` where X is declared ``global``."""
+def _undecorated(decorator: cst.BaseExpression) -> cst.BaseExpression:
+    """``lru_cache`` for ``@lru_cache(maxsize=32)``."""
+    return decorator.func if isinstance(decorator, cst.Call) else decorator
+
+
+def _guards_lazy_init(test: cst.BaseExpression, global_names: set[str], module_names: set[str]) -> bool:
+    """A test that lets its body run once per environment, not once per invocation.
+
+    ``X is None`` / ``not X`` on a ``global`` X, and ``key not in CACHE`` / ``CACHE.get(key) is None``
+    / ``not CACHE.get(key)`` on a module-level cache.
+    """
     if isinstance(test, cst.BooleanOperation):
-        return _guards_lazy_init(test.left, global_names) or _guards_lazy_init(test.right, global_names)
+        return any(_guards_lazy_init(side, global_names, module_names) for side in (test.left, test.right))
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return isinstance(test.expression, cst.Name) and test.expression.value in global_names
-    if isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name):
-        return test.left.value in global_names and any(
-            isinstance(target.operator, cst.Is) and isinstance(target.comparator, cst.Name)
-            and target.comparator.value == "None"
-            for target in test.comparisons
-        )
+        return _names_state(test.expression, global_names, module_names)
+    if isinstance(test, cst.Comparison):
+        for target in test.comparisons:
+            if isinstance(target.operator, cst.NotIn):
+                return isinstance(target.comparator, cst.Name) and target.comparator.value in module_names
+            if isinstance(target.operator, cst.Is) and isinstance(target.comparator, cst.Name):
+                return target.comparator.value == "None" and _names_state(test.left, global_names, module_names)
+    return False
+
+
+def _names_state(expression: cst.BaseExpression, global_names: set[str], module_names: set[str]) -> bool:
+    """A ``global`` name, or a lookup in a module-level container (``CACHE.get(key)``)."""
+    if isinstance(expression, cst.Name):
+        return expression.value in global_names
+    if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+        owner = expression.func.value
+        return expression.func.attr.value == "get" and isinstance(owner, cst.Name) and owner.value in module_names
     return False

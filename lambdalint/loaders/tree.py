@@ -116,3 +116,15 @@ def find(root: Node, path: Path) -> tuple[Node, bool]:
 def anchor_span(node: Node) -> Span:
     """Where to point at a node: its key when it has one (``MemorySize:`` line), else itself."""
     return node.key_span or node.span
+
+
+def describe(node: Node, limit: int = 80) -> str:
+    """A short rendering for messages: ``!Ref CommonLayer``, ``!Sub arn:aws:...``, ``arn:aws:...``."""
+    name = intrinsic_name(node)
+    if name is not None and isinstance(node, Mapping):
+        argument = node.entries[name]
+        inner = scalar_value(argument) if isinstance(argument, Scalar) else to_plain(argument)
+        text = f"!{name.removeprefix('Fn::')} {inner}"
+    else:
+        text = str(to_plain(node))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

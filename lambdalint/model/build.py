@@ -14,7 +14,7 @@ from pathlib import Path
 from lambdalint.analysis.module_facts import handler_candidates
 from lambdalint.loaders.python import PythonLoadError, SourceModule, decode_source, parse_python
 from lambdalint.loaders.template import TemplateLoadError, load_template_text
-from lambdalint.loaders.tree import Mapping, Node, Scalar, intrinsic_name, scalar_value
+from lambdalint.loaders.tree import Mapping, Node, Scalar, anchor_span, describe, intrinsic_name, scalar_value
 from lambdalint.model.globals_merge import merge_globals
 from lambdalint.model.project import (
     LAMBDA_FUNCTION,
@@ -32,6 +32,8 @@ from lambdalint.model.project import (
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 MAX_PYTHON_BYTES = 4 * 1024 * 1024
 TEMPLATE_MARKERS = ("AWSTemplateFormatVersion", "Resources")
+#: where each layer type names its content
+LAYER_CONTENT = {"AWS::Serverless::LayerVersion": "ContentUri", "AWS::Lambda::LayerVersion": "Content"}
 
 
 def rel_path(path: Path, root: Path) -> str:
@@ -70,11 +72,14 @@ class ProjectBuilder:
         data = self._read(path, MAX_PYTHON_BYTES, "LL001")
         if data is None:
             return None
+        text = ""
         try:
             text = decode_source(data)
             module = parse_python(text)
         except PythonLoadError as error:
-            self.project.problems.append(LoadProblem("LL001", self.rel(path), error.message, error.line, error.column))
+            self.project.problems.append(
+                LoadProblem("LL001", self.rel(path), error.message, error.line, error.column, _line_of(text, error.line))
+            )
             return None
         source = SourceModule(path, self.rel(path), text, module)
         self.project.modules[path] = source
@@ -93,37 +98,53 @@ class ProjectBuilder:
         try:
             root = load_template_text(text, is_json=is_json)
         except TemplateLoadError as error:
-            span = error.span
-            self.project.problems.append(
-                LoadProblem("LL002", rel, error.message, span.start_line if span else 1, span.start_column if span else 1)
-            )
+            line, column = (error.span.start_line, error.span.start_column) if error.span else (1, 1)
+            self.project.problems.append(LoadProblem("LL002", rel, error.message, line, column, _line_of(text, line)))
             return
         if not isinstance(root, Mapping) or not any(key in root for key in TEMPLATE_MARKERS):
             return  # a YAML/JSON file that is not a template after all
         problem = _template_shape_problem(root)
         if problem:
             node, message = problem
-            self.project.problems.append(LoadProblem("LL002", rel, message, node.span.start_line, node.span.start_column))
+            span = anchor_span(node)
+            self.project.problems.append(
+                LoadProblem("LL002", rel, message, span.start_line, span.start_column, _line_of(text, span.start_line))
+            )
             return
         template = Template(path, rel, text, root)
         self.project.templates.append(template)
         self._add_functions(template)
 
-    def scan_zip(self, path: Path) -> None:
-        """Open the archive's central directory; a corrupt or encrypted zip is LL003."""
+    def scan_zip(self, path: Path, template: Template | None = None, node: Node | None = None) -> None:
+        """Open the archive's central directory; a corrupt or encrypted zip is LL003.
+
+        A zip a template names is reported at the naming line (``CodeUri``), the zip related.
+        """
         rel = self.rel(path)
+        if path in self.project.zips or any(rel in (p.rel, p.related) for p in self.project.problems):
+            return
         try:
             with zipfile.ZipFile(path) as archive:
                 encrypted = [info.filename for info in archive.infolist() if info.flag_bits & 0x1]
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
-            self.project.problems.append(LoadProblem("LL003", rel, f"not a readable zip archive: {error}"))
+            self._zip_problem(rel, f"{rel} is not a readable zip archive: {error}", template, node)
             return
         if encrypted:
-            self.project.problems.append(
-                LoadProblem("LL003", rel, f"encrypted entries cannot be deployed or analysed: {encrypted[0]}")
-            )
+            self._zip_problem(rel, f"{rel} has encrypted entries, which Lambda cannot deploy: {encrypted[0]}", template, node)
             return
         self.project.zips.append(path)
+
+    def _zip_problem(self, rel: str, message: str, template: Template | None, node: Node | None) -> None:
+        if template is None or node is None:
+            self.project.problems.append(LoadProblem("LL003", rel, message))
+            return
+        span = anchor_span(node)
+        self.project.problems.append(
+            LoadProblem(
+                "LL003", template.rel, message, span.start_line, span.start_column,
+                _line_of(template.text, span.start_line), related=rel,
+            )
+        )
 
     # -- functions -----------------------------------------------------------------------------
     def _add_functions(self, template: Template) -> None:
@@ -136,6 +157,8 @@ class ProjectBuilder:
             if not isinstance(resource, Mapping):
                 continue
             kind = scalar_value(resource.get("Type"))
+            if kind in LAYER_CONTENT:
+                self._scan_layer(template, resource, LAYER_CONTENT[kind])
             if kind not in (SERVERLESS_FUNCTION, LAMBDA_FUNCTION):
                 continue
             own = resource.mapping("Properties")
@@ -146,10 +169,41 @@ class ProjectBuilder:
             if handler is not None:
                 function = Function(template, logical_id, str(kind), resource, properties, code, handler)
             self.project.functions.append(function)
+            if code.kind == "zip" and code.path is not None and code.path.is_file():
+                self.scan_zip(code.path, template, code.node)
+            self._note_external_layers(function)
             if code.kind in ("s3", "image", "unknown"):
                 self.project.not_analysed.append(
                     NotAnalysed(template.rel, f"{logical_id}: {code.reason}", template, code.node or function.properties_node)
                 )
+
+    def _scan_layer(self, template: Template, resource: Mapping, key: str) -> None:
+        properties = resource.mapping("Properties")
+        node = properties.get(key) if properties else None
+        value = scalar_value(node)
+        if isinstance(value, str) and value.lower().endswith(".zip") and not value.startswith("s3://"):
+            path = Path(os.path.normpath(template.path.parent / value))
+            if path.is_file():
+                self.scan_zip(path, template, node)
+
+    def _note_external_layers(self, function: Function) -> None:
+        """Layers not defined in this template: their contents and sizes are unknown (LL006)."""
+        layers = function.layers()
+        resources = function.template.resources()
+        for item in layers.items if layers else ():
+            reference = scalar_value(item.entries["Ref"]) if intrinsic_name(item) == "Ref" else None
+            if isinstance(reference, str) and resources is not None and reference in resources:
+                continue
+            if any(noted.node is item for noted in self.project.not_analysed):
+                continue  # a layer from Globals is noted once
+            self.project.not_analysed.append(
+                NotAnalysed(
+                    function.template.rel,
+                    f"layer {describe(item)} comes from outside this template; its contents and size are not analysed",
+                    function.template,
+                    item,
+                )
+            )
 
     def _code(self, template: Template, kind: str, properties: dict[str, Node]) -> Code:
         base = template.path.parent
@@ -284,6 +338,11 @@ def _template_shape_problem(root: Mapping) -> tuple[Node, str] | None:
         if properties is not None and not isinstance(properties, Mapping):
             return properties, f"resource {logical_id}: Properties must be a mapping"
     return None
+
+
+def _line_of(text: str, line: int | None) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if line is not None and 1 <= line <= len(lines) else ""
 
 
 def _is_under(path: Path, root: Path) -> bool:

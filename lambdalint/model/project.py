@@ -116,6 +116,10 @@ class LoadProblem:
     message: str
     line: int | None = None
     column: int | None = None
+    #: the text of that line, for the excerpt
+    snippet: str = ""
+    #: a file the problem is about when it is reported elsewhere (the zip a ``CodeUri`` names)
+    related: str | None = None
 
 
 @dataclass(frozen=True)

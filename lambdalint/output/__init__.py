@@ -70,7 +70,7 @@ FORMATTERS: dict[str, Formatter] = {
 
 
 def render(name: str, result: RunResult, options: OutputOptions) -> str:
-    """Render ``result`` in the format called ``name``; the error for a bad name lists the good ones."""
+    """Render ``result`` in the format called ``name``; a bad name is told the good ones."""
     try:
         formatter = FORMATTERS[name]
     except KeyError:

@@ -1,8 +1,8 @@
 """The machine-readable report: a documented, versioned JSON document for scripts and dashboards.
 
-Its shape is ``lambdalint/schemas/output.schema.json``; ``version`` changes only when a field changes
-meaning or goes away (new fields may appear). Keys are sorted and the document pretty-printed, so two
-runs over the same input give the same bytes and diffs between runs stay readable.
+Its shape is ``lambdalint/schemas/output.schema.json``; ``version`` changes only when a field
+changes meaning or goes away (new fields may appear). Keys are sorted and the document
+pretty-printed, so two runs over the same input give the same bytes and their diffs stay readable.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def render_json(result: RunResult, options: OutputOptions) -> str:
         "root": str(result.root.absolute()),
         "summary": {
             "total": summary.total,
-            "by_severity": {severity.value: number for severity, number in summary.by_severity.items()},
+            "by_severity": {
+                severity.value: number for severity, number in summary.by_severity.items()
+            },
             "suppressed": summary.suppressed,
             "files_checked": summary.files_checked,
         },

@@ -56,13 +56,13 @@ def render_sarif(result: RunResult, options: OutputOptions) -> str:
         rules=[_descriptor(rule) for rule in rules],
     )
     root_uri = result.root.absolute().as_uri()
+    if not root_uri.endswith("/"):
+        root_uri += "/"  # a base URI names a directory only with its trailing slash
     run = _om(
         om.Run,
         tool=_om(om.Tool, driver=driver),
         column_kind="unicodeCodePoints",
-        original_uri_base_ids={
-            SRCROOT: _om(om.ArtifactLocation, uri=root_uri if root_uri.endswith("/") else root_uri + "/")
-        },
+        original_uri_base_ids={SRCROOT: _om(om.ArtifactLocation, uri=root_uri)},
         results=[_result(finding, rule_index) for finding in options.shown(result)],
     )
     log = _om(om.SarifLog, version=SARIF_VERSION, schema_uri=SARIF_SCHEMA_URI, runs=[run])
@@ -88,16 +88,24 @@ def _descriptor(rule: Rule) -> om.ReportingDescriptor:
 
 
 def _first_paragraph(doc: str) -> str:
-    """The doc's first paragraph of prose, headings skipped, joined onto one line."""
+    """The doc's first paragraph on one line, headings skipped.
+
+    A paragraph ending in a colon announces what follows (usually a list), so that comes along.
+    """
+    parts: list[str] = []
     for block in re.split(r"\n\s*\n", doc.strip()):
         lines = [line.strip() for line in block.splitlines() if not line.lstrip().startswith("#")]
         if lines:
-            return " ".join(lines)
-    return doc.strip()
+            parts.append(" ".join(lines))
+            if not parts[-1].endswith(":"):
+                break
+    return " ".join(parts) or doc.strip()
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> om.Result:
-    related = [_location(place, location_id=number) for number, place in enumerate(finding.related, 1)]
+    related = [
+        _location(place, location_id=number) for number, place in enumerate(finding.related, 1)
+    ]
     suppression = finding.suppressed_by
     return _om(
         om.Result,

@@ -41,7 +41,7 @@ def _header(finding: Finding) -> str:
 
 
 def _suppression_note(suppression: Suppression) -> str:
-    """The reason when one was given; a baseline entry usually has none, so say where it came from."""
+    """The reason when one was given; baseline entries usually have none, so name the kind."""
     if suppression.reason:
         return f"(suppressed: {suppression.reason})"
     return f"(suppressed by {suppression.kind})"
@@ -79,7 +79,7 @@ def _excerpt(finding: Finding) -> list[str]:
 
 
 def _width(text: str) -> int:
-    """Terminal cells, so carets line up: a tab is shown as four spaces, wide characters take two."""
+    """Terminal cells, so carets line up: a tab shows as four spaces, wide characters take two."""
     return sum(
         len(_TAB) if char == "\t" else 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
         for char in text

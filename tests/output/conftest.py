@@ -79,7 +79,8 @@ SUPPRESSED = Finding(
     message="boto3 client created per invocation; create it at module scope",
     location=Location("app.py", Span(30, 14, 30, 37)),
     logical_place="tenant_client/boto3.client",
-    snippet='    client = boto3.client("s3", region)  # lambdalint: ignore[LL110] region is per tenant',
+    snippet='    client = boto3.client("s3", region)'
+    "  # lambdalint: ignore[LL110] region is per tenant",
     suppressed_by=Suppression(
         "inline", Location("app.py", Span(30, 43, 30, 89)), "region is per tenant"
     ),
@@ -95,7 +96,7 @@ UNANALYSED = Finding(
 
 @dataclass(frozen=True)
 class Sample:
-    """The fixed findings and a way to build runs from them (test modules cannot import conftest)."""
+    """The fixed findings and a way to build runs of them (test modules cannot import conftest)."""
 
     client: Finding = CLIENT
     secret: Finding = SECRET
@@ -105,7 +106,7 @@ class Sample:
     root: Path = ROOT
 
     def result(self, *findings: Finding, files_checked: int = 7) -> RunResult:
-        """A run over ``root`` with every rule enabled and these findings, sorted as the engine does."""
+        """A run over ``root``, every rule enabled, these findings sorted as the engine sorts them."""
         return RunResult(
             root=self.root,
             findings=tuple(sorted(findings, key=Finding.sort_key)),

@@ -25,7 +25,9 @@ def validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def report(result: RunResult, validator: jsonschema.Draft202012Validator, **options: bool) -> dict[str, Any]:
+def report(
+    result: RunResult, validator: jsonschema.Draft202012Validator, **options: bool
+) -> dict[str, Any]:
     """Render, check the bytes are the canonical form, validate and parse."""
     text = render_json(result, OutputOptions(**options))
     document = json.loads(text)
@@ -83,7 +85,7 @@ def test_finding_without_span(run_result: RunResult, validator) -> None:
     assert last["location"] == {"path": "build/orders.zip", "start": None, "end": None}
 
 
-def test_suppressed_findings_only_when_asked(run_result: RunResult, sample, validator) -> None:
+def test_suppressed_findings_only_when_asked(run_result: RunResult, validator) -> None:
     default = report(run_result, validator)["findings"]
     assert [finding["rule"] for finding in default] == ["LL110", "LL150", "LL006"]
     assert all(finding["suppressed"] is None for finding in default)

@@ -50,7 +50,8 @@ def test_include_suppressed_marks_the_suppressed_finding(run_result: RunResult) 
 
 def test_quiet_prints_only_the_finding_lines(run_result: RunResult) -> None:
     assert render_text(run_result, OutputOptions(quiet=True)) == (
-        "app.py:12:14: LL110 [warning] boto3 client created per invocation; create it at module scope\n"
+        "app.py:12:14: LL110 [warning] boto3 client created per invocation;"
+        " create it at module scope\n"
         "app.py:20:5: LL150 [error] literal AWS secret key passed to boto3.client\n"
         "build/orders.zip: LL006 [note] code in S3 (s3://artifacts/orders.zip) is not analysed\n"
     )
@@ -79,7 +80,8 @@ def test_baseline_suppression_without_reason_names_its_kind(sample) -> None:
         sample.unanalysed,
         suppressed_by=Suppression("baseline", Location(".lambdalint-baseline.json")),
     )
-    assert render_text(sample.result(baselined), OutputOptions(include_suppressed=True, quiet=True)) == (
+    options = OutputOptions(include_suppressed=True, quiet=True)
+    assert render_text(sample.result(baselined), options) == (
         "build/orders.zip: LL006 [note] code in S3 (s3://artifacts/orders.zip) is not analysed"
         " (suppressed by baseline)\n"
     )

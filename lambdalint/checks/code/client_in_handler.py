@@ -30,6 +30,14 @@ class ClientInHandler(CodeCheck):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.sites: list[tuple[CallSite, str]] = []
+        #: variables assigned a session, anywhere in the module (``session = boto3.Session()``)
+        self.session_names: set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if isinstance(node.value, cst.Call) and self.facts.qualified_name(node.value.func) in SESSION_FACTORIES:
+            self.session_names.update(
+                target.target.value for target in node.targets if isinstance(target.target, cst.Name)
+            )
 
     def visit_Call(self, node: cst.Call) -> None:
         what = self._creates(node)
@@ -46,7 +54,9 @@ class ClientInHandler(CodeCheck):
             return name.rsplit(".", 1)[1]
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in SESSION_METHODS:
             receiver = node.func.value
-            if isinstance(receiver, cst.Call) and self.facts.qualified_name(receiver.func) in SESSION_FACTORIES:
+            if (isinstance(receiver, cst.Call) and self.facts.qualified_name(receiver.func) in SESSION_FACTORIES) or (
+                isinstance(receiver, cst.Name) and receiver.value in self.session_names
+            ):
                 return "client" if node.func.attr.value != "resource" else "resource"
         if name in SESSION_FACTORIES and not self._is_receiver_of_client_call(node):
             return "session"

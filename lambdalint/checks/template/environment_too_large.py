@@ -18,15 +18,18 @@ def environment_too_large(function: Function, context: CheckContext) -> Iterator
     variables = function.environment_variables()
     if variables is None:
         return
-    size, unknown = 0, 0
+    size, unknown, from_globals = 0, 0, 0
     for name, value in variables.items():
-        known = _known_bytes(value)
-        size += len(name.encode()) + known[0]
-        unknown += known[1]
+        known, hidden = _known_bytes(value)
+        size += len(name.encode()) + known
+        unknown += hidden
+        if value.path[:1] == ("Globals",):
+            from_globals += len(name.encode()) + known
     if size <= LIMIT_BYTES:
         return
-    from_globals = [name for name, value in variables.items() if value.path[:1] == ("Globals",)]
-    anchor = _globals_variables(function) if from_globals and not _own_variables(function) else variables
+    # Point where most of the bytes are: the fix belongs there.
+    own = _own_variables(function)
+    anchor = _globals_variables(function) if own is None or from_globals * 2 > size else own
     hidden = f" (not counting {unknown} value(s) behind intrinsic functions)" if unknown else ""
     yield Report(
         f"environment variables of {function.logical_id} take {size:,} bytes{hidden}, over Lambda's "
