@@ -40,7 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # never a traceback unless asked
         if getattr(args, "debug", False):
             raise
-        print(f"lambdalint: internal error: {type(error).__name__}: {error} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"lambdalint: internal error: {type(error).__name__}: {error} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 
@@ -53,11 +56,29 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or directories (default: .)")
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
     check.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
-    check.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run (default: warning)")
-    check.add_argument("--select", action="append", default=[], metavar="IDS", help="only these rules (ids or prefixes such as LL2), comma-separated")
-    check.add_argument("--ignore", action="append", default=[], metavar="IDS", help="skip these rules (ids or prefixes), comma-separated")
-    check.add_argument("--config", type=Path, help="configuration file (default: found by walking up from the first path)")
-    check.add_argument("--include-suppressed", action="store_true", help="also report suppressed findings (marked as such)")
+    check.add_argument(
+        "--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run (default: warning)"
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="IDS",
+        help="only these rules (ids or prefixes such as LL2), comma-separated",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="IDS",
+        help="skip these rules (ids or prefixes), comma-separated",
+    )
+    check.add_argument(
+        "--config", type=Path, help="configuration file (default: found by walking up from the first path)"
+    )
+    check.add_argument(
+        "--include-suppressed", action="store_true", help="also report suppressed findings (marked as such)"
+    )
     check.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no excerpts or summary")
     check.add_argument("--debug", action="store_true", help="log debugging details and show tracebacks")
     check.set_defaults(command=_check)

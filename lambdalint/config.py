@@ -87,8 +87,7 @@ class Config:
         """
         rel = _relative_posix(path, self.base)
         return any(
-            _specificity(rule_id, selectors) >= 0 and spec.match_file(rel)
-            for spec, selectors in self._per_file_specs
+            _specificity(rule_id, selectors) >= 0 and spec.match_file(rel) for spec, selectors in self._per_file_specs
         )
 
     def severity_for(self, rule_id: str, default: Severity) -> Severity:
@@ -156,10 +155,7 @@ class Config:
 
     @functools.cached_property
     def _per_file_specs(self) -> tuple[tuple[GitIgnoreSpec, tuple[str, ...]], ...]:
-        return tuple(
-            (GitIgnoreSpec.from_lines([pattern]), selectors)
-            for pattern, selectors in self.per_file_ignores
-        )
+        return tuple((GitIgnoreSpec.from_lines([pattern]), selectors) for pattern, selectors in self.per_file_ignores)
 
 
 def find_config(start: Path) -> Path | None:
@@ -195,9 +191,7 @@ def load_config(path: Path | None) -> Config:
     return config_from_mapping(data, path=path)
 
 
-def config_from_mapping(
-    data: Mapping[str, Any], *, path: Path | None = None, base: Path | None = None
-) -> Config:
+def config_from_mapping(data: Mapping[str, Any], *, path: Path | None = None, base: Path | None = None) -> Config:
     """A configuration from already-parsed keys (a TOML table, or a rule example's ``config``).
 
     ``path`` names the source in error messages; ``base`` defaults to its directory, else the cwd.
@@ -208,8 +202,7 @@ def config_from_mapping(
         select=tuple(data["select"]) if "select" in data else None,
         ignore=tuple(data.get("ignore", ())),
         per_file_ignores=tuple(
-            (pattern, tuple(selectors))
-            for pattern, selectors in data.get("per-file-ignores", {}).items()
+            (pattern, tuple(selectors)) for pattern, selectors in data.get("per-file-ignores", {}).items()
         ),
         severity={key: Severity(value) for key, value in data.get("severity", {}).items()},
         fail_on=Severity(data["fail-on"]) if "fail-on" in data else None,

@@ -162,7 +162,7 @@ def _gitignored(path: Path, is_dir: bool, ignores: tuple[_Ignore, ...]) -> bool:
 
 
 def _symlink_target(path: Path) -> str | None:
-    """"dir", "file" or None (broken, a loop, or something else) for what a symlink points to."""
+    """ "dir", "file" or None (broken, a loop, or something else) for what a symlink points to."""
     try:
         if path.is_dir():
             return "dir"

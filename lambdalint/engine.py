@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import libcst as cst
@@ -114,12 +115,11 @@ class _Runner:
         results = list(self._load_findings())
         for template in self.project.templates:
             for rule_id, check in self._enabled(TEMPLATE_CHECKS):
-                results.extend(self._guarded(rule_id, template.rel, lambda: check(template, self._context(rule_id))))
+                results.extend(self._guarded(rule_id, template.rel, partial(check, template, self._context(rule_id))))
         for function in self.project.functions:
             for rule_id, check in self._enabled(FUNCTION_CHECKS):
-                results.extend(
-                    self._guarded(rule_id, function.template.rel, lambda: check(function, self._context(rule_id)))
-                )
+                call = partial(check, function, self._context(rule_id))
+                results.extend(self._guarded(rule_id, function.template.rel, call))
         results.extend(self._code_findings())
         return results
 
@@ -228,7 +228,11 @@ class _Runner:
         for problem in self.project.problems:
             if problem.rule_id not in self.rules:
                 continue
-            span = Span(problem.line, problem.column or 1, problem.line, (problem.column or 1) + 1) if problem.line else None
+            span = (
+                Span(problem.line, problem.column or 1, problem.line, (problem.column or 1) + 1)
+                if problem.line
+                else None
+            )
             location = Location(problem.rel, span)
             related = (Location(problem.related, None, "the archive"),) if problem.related else ()
             yield Finding(
@@ -242,7 +246,9 @@ class _Runner:
             )
         if "LL006" in self.rules:
             for item in self.project.not_analysed:
-                place: Place = TemplatePlace(item.template, item.node) if item.template and item.node else FilePlace(item.rel)
+                place: Place = (
+                    TemplatePlace(item.template, item.node) if item.template and item.node else FilePlace(item.rel)
+                )
                 yield self._finding("LL006", Report(item.message, place))
 
 
@@ -250,8 +256,10 @@ def _template_span(node: Node) -> Span:
     """The property's line: from its key to the end of a scalar value, or just the key."""
     key = node.key_span
     if key is None:
-        return node.span if isinstance(node, Scalar) or node.span.start_line == node.span.end_line else Span(
-            node.span.start_line, node.span.start_column, node.span.start_line, node.span.start_column + 1
+        return (
+            node.span
+            if isinstance(node, Scalar) or node.span.start_line == node.span.end_line
+            else Span(node.span.start_line, node.span.start_column, node.span.start_line, node.span.start_column + 1)
         )
     if isinstance(node, Scalar) and node.span.end_line == key.start_line:
         return Span(key.start_line, key.start_column, node.span.end_line, node.span.end_column)

@@ -86,9 +86,7 @@ class Finding:
     def fingerprint(self) -> str:
         """Stable across edits above the finding: rule, logical place and normalised source text."""
         text = " ".join(self.snippet.split())
-        digest = hashlib.sha256(
-            "\x1f".join((self.rule_id, self.location.path, self.logical_place, text)).encode()
-        )
+        digest = hashlib.sha256("\x1f".join((self.rule_id, self.location.path, self.logical_place, text)).encode())
         return digest.hexdigest()[:32]
 
     def sort_key(self) -> tuple:

@@ -89,9 +89,7 @@ def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator) -> Ru
         tags=tuple(data["tags"]),
         references=tuple(data["references"]),
         examples=tuple(
-            _example(item, valid=kind == "valid")
-            for kind in ("invalid", "valid")
-            for item in data["examples"][kind]
+            _example(item, valid=kind == "valid") for kind in ("invalid", "valid") for item in data["examples"][kind]
         ),
         source=path,
         security_severity=data.get("security-severity"),

@@ -195,8 +195,14 @@ def _directives(rel: str, lines: list[str], comments: Iterable[tuple[int, int, s
         target = None if kind == "file" else _next_code_line(lines, line_number) if alone else line_number
         scanned.append(
             Directive(
-                kind, codes, reason, location,
-                covers_next_line=alone, target_line=target, place=place, snippet=snippet,
+                kind,
+                codes,
+                reason,
+                location,
+                covers_next_line=alone,
+                target_line=target,
+                place=place,
+                snippet=snippet,
             )
         )
     return scanned
@@ -276,8 +282,7 @@ def apply_suppressions(
         unused = [
             _finding(
                 UNUSED_ID,
-                f"unused suppression: {rule_id} ({rules[rule_id].name})"
-                f" suppressed nothing {_SCOPE[directive.kind]}",
+                f"unused suppression: {rule_id} ({rules[rule_id].name}) suppressed nothing {_SCOPE[directive.kind]}",
                 directive,
                 f"suppression:{rule_id}:{directive.place}",
                 rules,

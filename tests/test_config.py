@@ -140,9 +140,7 @@ def test_pyproject_without_table_gives_defaults(tmp_path: Path) -> None:
     assert load_config(path) == Config(path=path, base=tmp_path)
 
 
-def test_unknown_key_names_file_table_and_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_unknown_key_names_file_table_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     message = pyproject_error(tmp_path, monkeypatch, 'selct = ["LL1"]\n')
     assert message == "pyproject.toml: [tool.lambdalint] unknown key 'selct'"
 
@@ -169,24 +167,19 @@ def test_unknown_key_in_dedicated_file(tmp_path: Path, monkeypatch: pytest.Monke
         ),
         (
             'per-file-ignores = { "tests/*" = ["E501", "LL-1"] }\n',
-            "'per-file-ignores.\"tests/*\"[1]': 'LL-1' is not a rule id or prefix"
-            " (like 'LL110', 'LL1' or 'ALL')",
+            "'per-file-ignores.\"tests/*\"[1]': 'LL-1' is not a rule id or prefix (like 'LL110', 'LL1' or 'ALL')",
         ),
         ('severity = { LL207 = "fatal" }\n', "'severity.LL207' must be one of error, warning"),
         ("rules = { client-in-handler = {} }\n", "'rules': key 'client-in-handler' is not a"),
     ],
 )
-def test_wrong_values_name_the_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, expected: str
-) -> None:
+def test_wrong_values_name_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, expected: str) -> None:
     message = pyproject_error(tmp_path, monkeypatch, body)
     assert message.startswith("pyproject.toml: [tool.lambdalint] " + expected)
     assert "\n" not in message
 
 
-def test_toml_syntax_error_is_a_config_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_toml_syntax_error_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = write(tmp_path / ".lambdalint.toml", "select = [\n")
     with pytest.raises(ConfigError, match=r"^\.lambdalint\.toml: invalid TOML: "):
@@ -259,9 +252,7 @@ def test_cli_selector_typo_names_the_flag() -> None:
         Config().merged_with(ignore=["ll110"])
 
 
-def test_check_rule_ids_rejects_selectors_matching_no_rule(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_rule_ids_rejects_selectors_matching_no_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     known = {"LL110", "LL111", "LL201"}
     path = write(tmp_path / ".lambdalint.toml", 'select = ["LL1", "ALL"]\nignore = ["LL9"]\n')

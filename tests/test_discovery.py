@@ -247,7 +247,7 @@ def test_same_file_named_twice_is_listed_once(tmp_path: Path) -> None:
     ("name", "content", "expected"),
     [
         ("t.json", b"Resources: {}", True),
-        ("t.template", b"\xef\xbb\xbf\n   {\"Resources\": {}}", True),
+        ("t.template", b'\xef\xbb\xbf\n   {"Resources": {}}', True),
         ("t.template", b"Resources:\n  A: {}\n", False),
         ("t.yaml", b"   \n\t{}", True),
         ("t.yaml", b"", False),

@@ -34,9 +34,7 @@ def finding(rule_id: str, path: str, line: int, resource: tuple[str, str] | None
     return Finding(rule_id, RULES[rule_id].severity, f"{rule_id} here", location, f"{rule_id}:x", resource=resource)
 
 
-def run(
-    findings: list[Finding], directives: list[Directive | Malformed], enabled: set[str] = ALL
-) -> list[Finding]:
+def run(findings: list[Finding], directives: list[Directive | Malformed], enabled: set[str] = ALL) -> list[Finding]:
     return apply_suppressions(findings, directives, RULES, enabled)
 
 

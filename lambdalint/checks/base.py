@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar, Union
+from typing import Any, ClassVar, TypeVar
 
 import libcst as cst
 
@@ -46,7 +46,7 @@ class FilePlace:
     span: Span | None = None
 
 
-Place = Union[TemplatePlace, CodePlace, FilePlace]
+Place = TemplatePlace | CodePlace | FilePlace
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,9 @@ class ProjectBuilder:
                 return None
             return path.read_bytes()
         except OSError as error:
-            self.project.problems.append(LoadProblem(rule_id, self.rel(path), f"cannot read the file: {error.strerror}"))
+            self.project.problems.append(
+                LoadProblem(rule_id, self.rel(path), f"cannot read the file: {error.strerror}")
+            )
             return None
 
     def load_python(self, path: Path) -> SourceModule | None:
@@ -78,7 +80,9 @@ class ProjectBuilder:
             module = parse_python(text)
         except PythonLoadError as error:
             self.project.problems.append(
-                LoadProblem("LL001", self.rel(path), error.message, error.line, error.column, _line_of(text, error.line))
+                LoadProblem(
+                    "LL001", self.rel(path), error.message, error.line, error.column, _line_of(text, error.line)
+                )
             )
             return None
         source = SourceModule(path, self.rel(path), text, module)
@@ -93,7 +97,11 @@ class ProjectBuilder:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            self.project.problems.append(LoadProblem("LL002", rel, f"the template is not UTF-8 text ({error.reason} at byte {error.start})", 1, 1))
+            self.project.problems.append(
+                LoadProblem(
+                    "LL002", rel, f"the template is not UTF-8 text ({error.reason} at byte {error.start})", 1, 1
+                )
+            )
             return
         try:
             root = load_template_text(text, is_json=is_json)
@@ -130,7 +138,9 @@ class ProjectBuilder:
             self._zip_problem(rel, f"{rel} is not a readable zip archive: {error}", template, node)
             return
         if encrypted:
-            self._zip_problem(rel, f"{rel} has encrypted entries, which Lambda cannot deploy: {encrypted[0]}", template, node)
+            self._zip_problem(
+                rel, f"{rel} has encrypted entries, which Lambda cannot deploy: {encrypted[0]}", template, node
+            )
             return
         self.project.zips.append(path)
 
@@ -141,8 +151,13 @@ class ProjectBuilder:
         span = anchor_span(node)
         self.project.problems.append(
             LoadProblem(
-                "LL003", template.rel, message, span.start_line, span.start_column,
-                _line_of(template.text, span.start_line), related=rel,
+                "LL003",
+                template.rel,
+                message,
+                span.start_line,
+                span.start_column,
+                _line_of(template.text, span.start_line),
+                related=rel,
             )
         )
 
@@ -174,7 +189,9 @@ class ProjectBuilder:
             self._note_external_layers(function)
             if code.kind in ("s3", "image", "unknown"):
                 self.project.not_analysed.append(
-                    NotAnalysed(template.rel, f"{logical_id}: {code.reason}", template, code.node or function.properties_node)
+                    NotAnalysed(
+                        template.rel, f"{logical_id}: {code.reason}", template, code.node or function.properties_node
+                    )
                 )
 
     def _scan_layer(self, template: Template, resource: Mapping, key: str) -> None:
@@ -244,7 +261,13 @@ class ProjectBuilder:
             module = parse_python(node.value)
         except PythonLoadError as error:
             self.project.problems.append(
-                LoadProblem("LL001", template.rel, f"inline code: {error.message}", (error.line or 1) + line_offset, (error.column or 1) + column_offset)
+                LoadProblem(
+                    "LL001",
+                    template.rel,
+                    f"inline code: {error.message}",
+                    (error.line or 1) + line_offset,
+                    (error.column or 1) + column_offset,
+                )
             )
             return Code("inline", template.path, node)
         virtual = template.path.with_name(f"{template.path.name}#{'.'.join(map(str, node.path))}")

@@ -151,9 +151,7 @@ class Project:
         result: dict[Path, list[tuple[str, Function | None]]] = {}
         for function in self.functions:
             if function.handler and function.handler.module and function.is_python():
-                result.setdefault(function.handler.module.path, []).append(
-                    (function.handler.function_name, function)
-                )
+                result.setdefault(function.handler.module.path, []).append((function.handler.function_name, function))
         for module, name in self.pattern_handlers:
             result.setdefault(module.path, []).append((name, None))
         return result

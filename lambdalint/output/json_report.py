@@ -26,9 +26,7 @@ def render_json(result: RunResult, options: OutputOptions) -> str:
         "root": str(result.root.absolute()),
         "summary": {
             "total": summary.total,
-            "by_severity": {
-                severity.value: number for severity, number in summary.by_severity.items()
-            },
+            "by_severity": {severity.value: number for severity, number in summary.by_severity.items()},
             "suppressed": summary.suppressed,
             "files_checked": summary.files_checked,
         },

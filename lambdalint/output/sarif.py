@@ -23,9 +23,7 @@ from lambdalint.result import RunResult
 from lambdalint.rulepack import Rule
 
 SARIF_VERSION = "2.1.0"
-SARIF_SCHEMA_URI = (
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-)
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/lambdalint/lambdalint"
 #: the partialFingerprints key; bump the suffix if Finding.fingerprint ever changes how it is made
 FINGERPRINT_KEY = "lambdalintFingerprint/v1"
@@ -103,9 +101,7 @@ def _first_paragraph(doc: str) -> str:
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> om.Result:
-    related = [
-        _location(place, location_id=number) for number, place in enumerate(finding.related, 1)
-    ]
+    related = [_location(place, location_id=number) for number, place in enumerate(finding.related, 1)]
     suppression = finding.suppressed_by
     return _om(
         om.Result,
@@ -151,9 +147,7 @@ def _location(place: Location, location_id: int | None = None) -> om.Location:
         id=location_id,
         physical_location=_om(
             om.PhysicalLocation,
-            artifact_location=_om(
-                om.ArtifactLocation, uri=quote(place.path, safe=_URI_SAFE), uri_base_id=SRCROOT
-            ),
+            artifact_location=_om(om.ArtifactLocation, uri=quote(place.path, safe=_URI_SAFE), uri_base_id=SRCROOT),
             region=region,
         ),
         message=_om(om.Message, text=place.label) if place.label else None,

@@ -49,8 +49,7 @@ def _suppression_note(suppression: Suppression) -> str:
 
 def _block(finding: Finding) -> list[str]:
     related = [
-        f"  = related: {_position(place)}" + (f": {place.label}" if place.label else "")
-        for place in finding.related
+        f"  = related: {_position(place)}" + (f": {place.label}" if place.label else "") for place in finding.related
     ]
     return [_header(finding), *_excerpt(finding), *related]
 
@@ -81,8 +80,7 @@ def _excerpt(finding: Finding) -> list[str]:
 def _width(text: str) -> int:
     """Terminal cells, so carets line up: a tab shows as four spaces, wide characters take two."""
     return sum(
-        len(_TAB) if char == "\t" else 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-        for char in text
+        len(_TAB) if char == "\t" else 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text
     )
 
 

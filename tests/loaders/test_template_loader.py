@@ -49,7 +49,10 @@ def test_intrinsics_keep_their_position() -> None:
 
 
 def test_json_templates_share_the_model_with_positions() -> None:
-    text = '{\n\t"Resources": {\n\t\t"Fn": {"Type": "AWS::Lambda::Function",\n\t\t\t"Properties": {"Timeout": 901, "Handler": "app.handler", "Flag": true}}}}\n'
+    text = (
+        '{\n\t"Resources": {\n\t\t"Fn": {"Type": "AWS::Lambda::Function",\n'
+        '\t\t\t"Properties": {"Timeout": 901, "Handler": "app.handler", "Flag": true}}}}\n'
+    )
     root = load_template_text(text, is_json=True)
     timeout, found = find(root, ("Resources", "Fn", "Properties", "Timeout"))
     assert found and timeout.value == 901 and timeout.span.start_line == 4
@@ -92,7 +95,9 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
 
 
 def test_merge_keys_and_aliases_expand_like_yaml_does() -> None:
-    root = load_template_text("base: &b {Runtime: python3.12, Timeout: 3}\nfn:\n  <<: *b\n  Timeout: 10\n", is_json=False)
+    root = load_template_text(
+        "base: &b {Runtime: python3.12, Timeout: 3}\nfn:\n  <<: *b\n  Timeout: 10\n", is_json=False
+    )
     fn = root.get("fn")
     assert isinstance(fn, Mapping)
     assert to_plain(fn) == {"Runtime": "python3.12", "Timeout": 10}

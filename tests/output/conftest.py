@@ -25,10 +25,7 @@ def make_rule(
     tags: tuple[str, ...],
     security_severity: float | None = None,
 ) -> Rule:
-    doc = (
-        f"## What it finds\n\nThe {name} pattern,\nfound in Lambda code.\n\n"
-        f"## How to fix it\n\nDo not write {name}."
-    )
+    doc = f"## What it finds\n\nThe {name} pattern,\nfound in Lambda code.\n\n## How to fix it\n\nDo not write {name}."
     return Rule(
         id=rule_id,
         name=name,
@@ -79,11 +76,8 @@ SUPPRESSED = Finding(
     message="boto3 client created per invocation; create it at module scope",
     location=Location("app.py", Span(30, 14, 30, 37)),
     logical_place="tenant_client/boto3.client",
-    snippet='    client = boto3.client("s3", region)'
-    "  # lambdalint: ignore[LL110] region is per tenant",
-    suppressed_by=Suppression(
-        "inline", Location("app.py", Span(30, 43, 30, 89)), "region is per tenant"
-    ),
+    snippet='    client = boto3.client("s3", region)  # lambdalint: ignore[LL110] region is per tenant',
+    suppressed_by=Suppression("inline", Location("app.py", Span(30, 43, 30, 89)), "region is per tenant"),
 )
 UNANALYSED = Finding(
     rule_id="LL006",

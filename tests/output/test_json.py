@@ -25,9 +25,7 @@ def validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def report(
-    result: RunResult, validator: jsonschema.Draft202012Validator, **options: bool
-) -> dict[str, Any]:
+def report(result: RunResult, validator: jsonschema.Draft202012Validator, **options: bool) -> dict[str, Any]:
     """Render, check the bytes are the canonical form, validate and parse."""
     text = render_json(result, OutputOptions(**options))
     document = json.loads(text)

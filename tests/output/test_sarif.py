@@ -22,9 +22,7 @@ SARIF_SCHEMA = Path(__file__).resolve().parents[2].parent / "shared/sarif/sarif-
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.Draft4Validator:
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(
-        schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-    )
+    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 
 
 @pytest.fixture
@@ -89,9 +87,7 @@ def test_rule_descriptor(run_result: RunResult, sample, sarif) -> None:
         "shortDescription": {"text": "Reports client-in-handler."},
         "fullDescription": {"text": "The client-in-handler pattern, found in Lambda code."},
         "help": {"text": doc, "markdown": doc},
-        "helpUri": (
-            "https://github.com/lambdalint/lambdalint/blob/main/rules/LL110-client-in-handler.yaml"
-        ),
+        "helpUri": ("https://github.com/lambdalint/lambdalint/blob/main/rules/LL110-client-in-handler.yaml"),
         # "warning" is also sarif-om's default level: it must be written all the same
         "defaultConfiguration": {"level": "warning"},
         "properties": {"tags": ["performance", "cost"]},
@@ -166,15 +162,9 @@ def test_results_point_at_their_rules_and_places(run_result: RunResult, sample, 
     }
     assert "relatedLocations" not in secret
     assert unanalysed["locations"] == [
-        {
-            "physicalLocation": {
-                "artifactLocation": {"uri": "build/orders.zip", "uriBaseId": "%SRCROOT%"}
-            }
-        }
+        {"physicalLocation": {"artifactLocation": {"uri": "build/orders.zip", "uriBaseId": "%SRCROOT%"}}}
     ]
-    assert unanalysed["partialFingerprints"] == {
-        "lambdalintFingerprint/v1": sample.unanalysed.fingerprint
-    }
+    assert unanalysed["partialFingerprints"] == {"lambdalintFingerprint/v1": sample.unanalysed.fingerprint}
 
 
 def test_overridden_level_is_kept_even_when_it_is_sarif_om_default(sample, sarif) -> None:
@@ -218,9 +208,7 @@ def test_include_suppressed_keeps_them_with_suppressions(run_result: RunResult, 
     ],
 )
 def test_suppression_kinds(sample, sarif, kind: str, sarif_kind: str) -> None:
-    finding = dataclasses.replace(
-        sample.secret, suppressed_by=Suppression(kind, Location(".lambdalint-baseline.json"))
-    )
+    finding = dataclasses.replace(sample.secret, suppressed_by=Suppression(kind, Location(".lambdalint-baseline.json")))
     (result,) = only_run(sarif(sample.result(finding), include_suppressed=True))["results"]
     # no reason given: no justification rather than an empty one
     assert result["suppressions"] == [
@@ -245,9 +233,7 @@ def test_uris_are_relative_and_escaped(sample, sarif) -> None:
         related=(Location("dist/orders.zip!/python/boto3/__init__.py"),),
     )
     (result,) = only_run(sarif(sample.result(finding)))["results"]
-    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
-        "src/my%20app/handler.py"
-    )
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ("src/my%20app/handler.py")
     assert result["relatedLocations"] == [
         {
             "id": 1,

@@ -105,9 +105,7 @@ def test_baseline_suppression_without_reason_names_its_kind(sample) -> None:
     ],
 )
 def test_excerpt_carets(sample, snippet: str, span: Span, excerpt: str) -> None:
-    finding = dataclasses.replace(
-        sample.client, location=Location("app.py", span), snippet=snippet, related=()
-    )
+    finding = dataclasses.replace(sample.client, location=Location("app.py", span), snippet=snippet, related=())
     header = f"app.py:3:{span.start_column}: LL110 [warning] {sample.client.message}\n"
     expected = f"{header}  |\n{excerpt}\nFound 1 finding (1 warning) in 7 files.\n"
     assert render_text(sample.result(finding), OutputOptions()) == expected
@@ -123,9 +121,7 @@ def test_no_excerpt_without_snippet(sample) -> None:
 
 
 def test_related_place_without_label_or_span(sample) -> None:
-    finding = dataclasses.replace(
-        sample.secret, snippet="", related=(Location("layer.zip!/python/boto3/__init__.py"),)
-    )
+    finding = dataclasses.replace(sample.secret, snippet="", related=(Location("layer.zip!/python/boto3/__init__.py"),))
     assert render_text(sample.result(finding), OutputOptions()).splitlines()[1] == (
         "  = related: layer.zip!/python/boto3/__init__.py"
     )

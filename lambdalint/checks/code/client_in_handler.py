@@ -13,8 +13,12 @@ from lambdalint.findings import Severity
 #: constructors that build a session, by qualified name
 SESSION_FACTORIES = frozenset(
     {
-        "boto3.Session", "boto3.session.Session", "botocore.session.Session",
-        "botocore.session.get_session", "aioboto3.Session", "aioboto3.session.Session",
+        "boto3.Session",
+        "boto3.session.Session",
+        "botocore.session.Session",
+        "botocore.session.get_session",
+        "aioboto3.Session",
+        "aioboto3.session.Session",
     }
 )
 #: functions that build a client or resource directly, by qualified name
@@ -65,17 +69,21 @@ class ClientInHandler(CodeCheck):
     def _is_receiver_of_client_call(self, node: cst.Call) -> bool:
         """``boto3.Session().client(...)`` is reported once, at the client (visited first)."""
         return any(
-            isinstance(outer.node.func, cst.Attribute) and outer.node.func.value is node
-            for outer, _ in self.sites
+            isinstance(outer.node.func, cst.Attribute) and outer.node.func.value is node for outer, _ in self.sites
         )
 
     def finish(self) -> Iterator[Report]:
         per_invocation = self.facts.per_invocation()
-        handler_defs = [self.facts.functions[name].node for name in self.facts.handler_names if name in self.facts.functions]
+        handler_defs = [
+            self.facts.functions[name].node for name in self.facts.handler_names if name in self.facts.functions
+        ]
         for site, what in self.sites:
             if site.function not in per_invocation:
                 continue
-            related = tuple((CodePlace(self.module, d), "the handler, which runs this on every invocation") for d in handler_defs)
+            related = tuple(
+                (CodePlace(self.module, d.name), "the handler, which runs this on every invocation")
+                for d in handler_defs
+            )
             if _depends_on_parameters(site.node, self.facts.functions[site.function].node):
                 yield Report(
                     f"boto3 {what} created on every invocation from per-request values; cache it in a "
@@ -96,7 +104,9 @@ class ClientInHandler(CodeCheck):
 
 def _depends_on_parameters(call: cst.Call, function: cst.FunctionDef) -> bool:
     """Whether the call's arguments mention a parameter of the function (the event, say)."""
-    params = {p.name.value for p in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)}
+    params = {
+        p.name.value for p in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
+    }
     params.discard("self")
     params.discard("context")
     found = False

@@ -48,7 +48,9 @@ def _unusable_handler(function: Function) -> Iterator[Report]:
     if not function.is_python() or _web_adapter_script(function):
         return
     if node is None:
-        yield Report("the function has no Handler", TemplatePlace(function.template, function.properties_node), function=function)
+        yield Report(
+            "the function has no Handler", TemplatePlace(function.template, function.properties_node), function=function
+        )
     elif isinstance(scalar_value(node), str):
         yield Report(
             f"Handler {scalar_value(node)!r} is not of the form module.function",
