@@ -19,6 +19,7 @@ import yaml
 from lambdalint.findings import Severity
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RulePackError(Exception):
@@ -69,7 +70,7 @@ def _schema_validator(directory: Path) -> jsonschema.Draft202012Validator:
 
 def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator) -> Rule:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise RulePackError(f"{path}: cannot read rule file: {error}") from None
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))

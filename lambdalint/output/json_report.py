@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from lambdalint.findings import Finding, Location, Suppression
-from lambdalint.output import OutputOptions, summarize
+from lambdalint.output.report import OutputOptions, summarize
 from lambdalint.result import RunResult
 
 #: the document's format version (not the tool's)

@@ -18,7 +18,7 @@ import attr
 import sarif_om as om
 
 from lambdalint.findings import Finding, Location, Suppression
-from lambdalint.output import OutputOptions
+from lambdalint.output.report import OutputOptions
 from lambdalint.result import RunResult
 from lambdalint.rulepack import Rule
 

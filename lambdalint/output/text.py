@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from lambdalint.findings import Finding, Location, Suppression
-from lambdalint.output import OutputOptions, Summary, summarize
+from lambdalint.output.report import OutputOptions, Summary, summarize
 from lambdalint.result import RunResult
 
 _TAB = "    "

@@ -54,7 +54,7 @@ def lambda_handler(event: dict, context) -> dict:
             Key=f"thumbnails/{key.removeprefix('uploads/')}",
             Body=make_thumbnail(original),
             ContentType="image/jpeg",
-            Metadata={"source-key": key, "labels": ",".join(labels)},
+            Metadata={"labels": ",".join(labels)},
         )
         logger.info("thumbnail written", extra={"key": key, "labels": labels})
         processed.append(key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 import boto3
@@ -48,9 +48,14 @@ def parse_items(payload: dict) -> list[dict]:
 @app.post("/orders")
 @tracer.capture_method
 def create_order():
-    payload = app.current_event.json_body or {}
+    try:
+        payload = app.current_event.json_body or {}
+    except ValueError as error:
+        raise BadRequestError("the body is not valid JSON") from error
+    if not isinstance(payload, dict):
+        raise BadRequestError("the body must be a JSON object")
     items = parse_items(payload)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     order = {
         "order_id": str(uuid.uuid4()),
         "order_date": now.date().isoformat(),
