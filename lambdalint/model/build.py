@@ -211,16 +211,12 @@ class ProjectBuilder:
             reference = scalar_value(item.entries["Ref"]) if intrinsic_name(item) == "Ref" else None
             if isinstance(reference, str) and resources is not None and reference in resources:
                 continue
-            if any(noted.node is item for noted in self.project.not_analysed):
-                continue  # a layer from Globals is noted once
-            self.project.not_analysed.append(
-                NotAnalysed(
-                    function.template.rel,
-                    f"layer {describe(item)} comes from outside this template; its contents and size are not analysed",
-                    function.template,
-                    item,
-                )
-            )
+            message = f"layer {describe(item)} comes from outside this template; its contents and size are not analysed"
+            if any(
+                noted.template is function.template and noted.message == message for noted in self.project.not_analysed
+            ):
+                continue  # one note per layer, however many functions use it
+            self.project.not_analysed.append(NotAnalysed(function.template.rel, message, function.template, item))
 
     def _code(self, template: Template, kind: str, properties: dict[str, Node]) -> Code:
         base = template.path.parent
