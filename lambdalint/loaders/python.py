@@ -10,6 +10,7 @@ import ast
 import io
 import tokenize
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,7 @@ class SourceModule:
     #: inline code: where line 1, column 1 of the code sits in the template
     line_offset: int = 0
     column_offset: int = 0
-    _positions: dict[cst.CSTNode, CodeRange] | None = field(default=None, repr=False)
+    _positions: Mapping[cst.CSTNode, CodeRange] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -48,10 +49,11 @@ class SourceModule:
 
     def span(self, node: cst.CSTNode) -> Span:
         """The node's 1-based span in the file that holds it."""
-        if self._positions is None:
+        positions = self._positions
+        if positions is None:
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
-        code_range = self._positions[node]
+            positions = self._positions = wrapper.resolve(PositionProvider)
+        code_range = positions[node]
         return Span(
             code_range.start.line + self.line_offset,
             code_range.start.column + 1 + self.column_offset,

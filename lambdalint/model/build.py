@@ -208,7 +208,11 @@ class ProjectBuilder:
         layers = function.layers()
         resources = function.template.resources()
         for item in layers.items if layers else ():
-            reference = scalar_value(item.entries["Ref"]) if intrinsic_name(item) == "Ref" else None
+            reference = (
+                scalar_value(item.entries["Ref"])
+                if isinstance(item, Mapping) and intrinsic_name(item) == "Ref"
+                else None
+            )
             if isinstance(reference, str) and resources is not None and reference in resources:
                 continue
             message = f"layer {describe(item)} comes from outside this template; its contents and size are not analysed"
@@ -330,8 +334,9 @@ def _code_location(node: Node, base: Path, key: str) -> Code:
         if value.startswith("s3://"):
             return Code("s3", node=node, reason=f"function code is in S3 ({key}: {value}); it is not analysed")
         path = Path(os.path.normpath(base / value))
-        kind = "zip" if value.lower().endswith((".zip", ".jar")) else "directory"
-        return Code(kind, path, node)
+        if value.lower().endswith((".zip", ".jar")):
+            return Code("zip", path, node)
+        return Code("directory", path, node)
     if isinstance(node, Mapping) and intrinsic_name(node) is None:
         return Code("s3", node=node, reason=f"function code is in S3 ({key} with Bucket/Key); it is not analysed")
     what = intrinsic_name(node) or "a non-string value"

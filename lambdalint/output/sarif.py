@@ -168,8 +168,8 @@ def _to_json(value: Any) -> Any:
     default (so an object built without ``_om`` still loses the sentinels).
     """
     if attr.has(type(value)):
-        explicit = getattr(value, _EXPLICIT, frozenset())
-        data = {}
+        explicit: frozenset[str] = getattr(value, _EXPLICIT, frozenset())
+        data: dict[str, Any] = {}
         for field in attr.fields(type(value)):
             item = getattr(value, field.name)
             if item is None or (field.name not in explicit and item == _default(field)):
@@ -185,4 +185,4 @@ def _to_json(value: Any) -> Any:
 
 def _default(field: attr.Attribute) -> Any:
     default = field.default
-    return default.factory() if isinstance(default, attr.Factory) else default
+    return default.factory() if isinstance(default, attr.Factory) else default  # type: ignore[arg-type,union-attr]

@@ -92,7 +92,7 @@ class _BindingCollector(cst.CSTVisitor):
         self._bind(node.target)
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        target = node.asname.name if node.asname else node.name
+        target: cst.BaseExpression = node.asname.name if node.asname else node.name
         while isinstance(target, cst.Attribute):
             target = target.value
         self._bind(target)

@@ -30,9 +30,9 @@ def environment_too_large(function: Function, context: CheckContext) -> Iterator
     # Point where most of the bytes are: the fix belongs there.
     own = _own_variables(function)
     anchor = _globals_variables(function) if own is None or from_globals * 2 > size else own
-    hidden = f" (not counting {unknown} value(s) behind intrinsic functions)" if unknown else ""
+    not_counted = f" (not counting {unknown} value(s) behind intrinsic functions)" if unknown else ""
     yield Report(
-        f"environment variables of {function.logical_id} take {size:,} bytes{hidden}, over Lambda's "
+        f"environment variables of {function.logical_id} take {size:,} bytes{not_counted}, over Lambda's "
         f"{LIMIT_BYTES:,}-byte limit: move large values to SSM Parameter Store, Secrets Manager or S3",
         TemplatePlace(function.template, anchor),
         function=function,
