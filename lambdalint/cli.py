@@ -103,7 +103,7 @@ def _load_config(args: argparse.Namespace) -> Config:
     path = args.config or find_config(args.paths[0])
     config = load_config(path)
     known = builtin_rules()
-    config.check_rule_ids(known)
+    config.check_rules(known)
     for code in (*_split(args.select), *_split(args.ignore)):
         if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
             raise UsageError(f"--select/--ignore: no rule matches {code!r}")

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from fnmatch import fnmatchcase
@@ -24,6 +24,7 @@ import jsonschema
 from pathspec import GitIgnoreSpec
 
 from lambdalint.findings import Severity
+from lambdalint.rulepack import Rule
 
 CONFIG_FILENAME = ".lambdalint.toml"
 PYPROJECT_FILENAME = "pyproject.toml"
@@ -129,20 +130,27 @@ class Config:
             fail_on=fail_on if fail_on is not None else self.fail_on,
         )
 
-    def check_rule_ids(self, known: Collection[str]) -> None:
-        """Reject selectors that match no known rule (a typo would silently select nothing).
+    def check_rules(self, rules: Mapping[str, Rule]) -> None:
+        """Reject selectors that match no known rule (a typo would silently select nothing) and
+        per-rule options the rule does not take.
 
-        The configuration does not know the rule pack; the engine calls this once it is loaded.
+        The configuration does not know the rule pack; the caller checks once it is loaded.
         """
         for key, selector in self._selectors():
-            if selector != ALL and not any(rule_id.startswith(selector) for rule_id in known):
+            if selector != ALL and not any(rule_id.startswith(selector) for rule_id in rules):
                 raise ConfigError(f"{_prefix(self.path)}{key}: unknown rule or prefix {selector!r}")
-        for rule_id in self.rule_options:
-            if rule_id not in known:
+        for rule_id, options in self.rule_options.items():
+            rule = rules.get(rule_id)
+            if rule is None:
                 raise ConfigError(f"{_prefix(self.path)}'rules': unknown rule {rule_id!r}")
+            schema = rule.options_schema or {"type": "object", "additionalProperties": False}
+            error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(options))
+            if error is not None:
+                where = _where(["rules", rule_id, *error.absolute_path])
+                raise ConfigError(f"{_prefix(self.path)}{where}: {error.message}")
 
     def _selectors(self) -> Iterator[tuple[str, str]]:
-        """Every (key, selector) pair the configuration holds, for ``check_rule_ids``."""
+        """Every (key, selector) pair the configuration holds, for ``check_rules``."""
         for selector in self.select or ():
             yield "'select'", selector
         for selector in self.ignore:

@@ -19,6 +19,7 @@ from lambdalint.config import (
     load_config,
 )
 from lambdalint.findings import Severity
+from lambdalint.rulepack import Rule
 
 
 def write(path: Path, text: str) -> Path:
@@ -252,17 +253,44 @@ def test_cli_selector_typo_names_the_flag() -> None:
         Config().merged_with(ignore=["ll110"])
 
 
-def test_check_rule_ids_rejects_selectors_matching_no_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _rule(rule_id: str, options: dict | None = None) -> Rule:
+    return Rule(
+        rule_id, f"rule-{rule_id.lower()}", Severity.WARNING, "summary", "doc", (), (), (), Path(), None, options
+    )
+
+
+KNOWN = {
+    "LL110": _rule("LL110"),
+    "LL111": _rule(
+        "LL111",
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"constructors": {"type": "array", "items": {"type": "string"}}},
+        },
+    ),
+    "LL201": _rule("LL201"),
+}
+
+
+def test_check_rules_rejects_selectors_matching_no_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    known = {"LL110", "LL111", "LL201"}
     path = write(tmp_path / ".lambdalint.toml", 'select = ["LL1", "ALL"]\nignore = ["LL9"]\n')
     config = load_config(path)
     expected = r"^\.lambdalint\.toml: 'ignore': unknown rule or prefix 'LL9'$"
     with pytest.raises(ConfigError, match=expected):
-        config.check_rule_ids(known)
-    config_from_mapping({"select": ["LL11"], "rules": {"LL201": {}}}).check_rule_ids(known)
+        config.check_rules(KNOWN)
+    config_from_mapping({"select": ["LL11"], "rules": {"LL201": {}}}).check_rules(KNOWN)
     with pytest.raises(ConfigError, match="'rules': unknown rule 'LL999'"):
-        config_from_mapping({"rules": {"LL999": {}}}).check_rule_ids(known)
+        config_from_mapping({"rules": {"LL999": {}}}).check_rules(KNOWN)
+
+
+def test_check_rules_validates_per_rule_options_against_the_rules_schema() -> None:
+    config_from_mapping({"rules": {"LL111": {"constructors": ["company_db.connect"]}}}).check_rules(KNOWN)
+    with pytest.raises(ConfigError, match=r"'rules\.LL111\.constructors\[0\]': 42 is not of type 'string'"):
+        config_from_mapping({"rules": {"LL111": {"constructors": [42]}}}).check_rules(KNOWN)
+    with pytest.raises(ConfigError, match=r"'rules\.LL110': Additional properties are not allowed"):
+        config_from_mapping({"rules": {"LL110": {"threshold": 3}}}).check_rules(KNOWN)
 
 
 # --- per-file-ignores, severity, handler names ------------------------------------------------
