@@ -75,6 +75,8 @@ def scan_python(rel: str, text: str) -> list[Scanned]:
     Comments come from :mod:`tokenize`. A file it cannot tokenize (a syntax error, reported
     elsewhere) is scanned line by line instead, skipping quoted text on each line.
     """
+    if "lambdalint" not in text:
+        return []  # the common case, without the cost of tokenizing
     lines = _split_lines(text)
     try:
         comments = [
@@ -89,6 +91,8 @@ def scan_python(rel: str, text: str) -> list[Scanned]:
 
 def scan_yaml(rel: str, text: str) -> list[Scanned]:
     """Suppression comments in a YAML template: ``#`` at line start or after whitespace, unquoted."""
+    if "lambdalint" not in text:
+        return []
     lines = _split_lines(text)
     return _directives(rel, lines, _line_comments(lines, yaml=True))
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from lambdalint.analysis.batching import BatchableVisitor
+
 CACHE_DECORATORS = frozenset(
     {"functools.cache", "functools.lru_cache", "functools.cached_property", "cachetools.cached"}
 )
@@ -38,7 +40,7 @@ class CallSite:
     lazily_guarded: bool
 
 
-class ModuleFacts(cst.BatchableCSTVisitor):
+class ModuleFacts(BatchableVisitor):
     """Imports, functions, calls between them and guards; first in every batched traversal."""
 
     def __init__(self, handler_names: tuple[str, ...]) -> None:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, TypeVar
 
 import libcst as cst
 
+from lambdalint.analysis.batching import BatchableVisitor
 from lambdalint.findings import Severity, Span
 from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Node, Path
@@ -98,7 +99,7 @@ def code_check(cls: type[CodeCheck]) -> type[CodeCheck]:
     return cls
 
 
-class CodeCheck(cst.BatchableCSTVisitor):
+class CodeCheck(BatchableVisitor):
     """A code rule: visits one module in the shared traversal, then decides in :meth:`finish`.
 
     Decisions wait for :meth:`finish` because what runs per invocation is only known once the

@@ -298,11 +298,11 @@ class ProjectBuilder:
     # -- handlers without a template -----------------------------------------------------------
     def add_pattern_handlers(self) -> None:
         """Modules no Python function's code root contains: find handlers by name pattern."""
-        claimed = [
+        claimed = {
             f.code.path for f in self.project.functions if f.code.kind == "directory" and f.code.path is not None
-        ]
+        }
         for path, module in sorted(self.project.modules.items()):
-            if module.line_offset or module.column_offset or any(_is_under(path, root) for root in claimed):
+            if module.line_offset or module.column_offset or not claimed.isdisjoint(path.parents):
                 continue
             for name in handler_candidates(module.module, self.handler_patterns):
                 self.project.pattern_handlers.append((module, name))
@@ -367,7 +367,3 @@ def _template_shape_problem(root: Mapping) -> tuple[Node, str] | None:
 def _line_of(text: str, line: int | None) -> str:
     lines = text.splitlines()
     return lines[line - 1] if line is not None and 1 <= line <= len(lines) else ""
-
-
-def _is_under(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
