@@ -66,6 +66,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
         found.zips,
         found.build_dirs,
         tuple(config.handler_patterns),
+        found.skipped,
     )
     runner = _Runner(project, enabled, config)
     findings = runner.findings()

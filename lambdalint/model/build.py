@@ -315,8 +315,12 @@ def build_project(
     zips: Iterable[Path],
     build_dirs: Iterable[Path],
     handler_patterns: tuple[str, ...],
+    skipped: Iterable[tuple[Path, str]] = (),
 ) -> Project:
     builder = ProjectBuilder(root, handler_patterns)
+    for path, reason in skipped:
+        if not reason.startswith("not "):  # "not a template ...": nothing the user lost
+            builder.project.not_analysed.append(NotAnalysed(builder.rel(path), f"not analysed: {reason}"))
     for path in python_files:
         builder.load_python(path)
     for path, is_json in templates:
