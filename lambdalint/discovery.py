@@ -106,6 +106,29 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+def _installed_packages(directory: Path, entries: Sequence[os.DirEntry[str]]) -> frozenset[str]:
+    """Names of the packages and modules pip installed into ``directory`` (``pip install -t``).
+
+    They are listed in the ``RECORD`` (wheels) or ``top_level.txt`` (eggs) of the ``*.dist-info`` /
+    ``*.egg-info`` folders beside them, which are left out too.
+    """
+    metadata = [entry.name for entry in entries if entry.name.endswith((".dist-info", ".egg-info"))]
+    names: set[str] = set(metadata)
+    for folder in metadata:
+        for listing in ("RECORD", "top_level.txt"):
+            try:
+                text = (directory / folder / listing).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for line in text.splitlines():
+                first = line.split(",", 1)[0].split("/", 1)[0].strip()
+                if first and not first.startswith("."):
+                    names.add(first)
+                    if listing == "top_level.txt":  # names modules without their suffix
+                        names.add(f"{first}.py")
+    return frozenset(names)
+
+
 def _within(path: Path | str, directory: Path | str) -> bool:
     return os.path.commonpath((path, directory)) == os.fspath(directory)
 
@@ -247,8 +270,11 @@ class _Walker:
                 self.skipped[directory] = f"unreadable directory: {exc.strerror or exc}"
                 continue
             subdirs = []
+            installed = _installed_packages(directory, entries)
             for entry in entries:
                 path = directory / entry.name
+                if entry.name in installed:
+                    continue  # third-party code pip installed beside the handler: not the user's
                 if self._visit(path, entry, start, ignores, boundary):
                     subdirs.append((path, ignores))
             stack.extend(reversed(subdirs))

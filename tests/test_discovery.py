@@ -260,3 +260,21 @@ def test_is_json_template(tmp_path: Path, name: str, content: bytes, expected: b
 
 def test_is_json_template_on_missing_file(tmp_path: Path) -> None:
     assert is_json_template(tmp_path / "gone.template") is False
+
+
+def test_packages_pip_installed_beside_the_handler_are_not_user_code(tmp_path: Path) -> None:
+    """``pip install -t src/ requests`` puts third-party code next to app.py: only app.py is ours."""
+    src = tmp_path / "src"
+    (src / "requests").mkdir(parents=True)
+    (src / "requests/__init__.py").write_text("")
+    (src / "six.py").write_text("")
+    (src / "requests-2.32.3.dist-info").mkdir()
+    (src / "requests-2.32.3.dist-info/RECORD").write_text(
+        "requests/__init__.py,sha256=abc,10\nrequests-2.32.3.dist-info/RECORD,,\n../../bin/normalizer,,\n"
+    )
+    (src / "six-1.16.0.egg-info").mkdir()
+    (src / "six-1.16.0.egg-info/top_level.txt").write_text("six\n")
+    (src / "app.py").write_text("def handler(event, context):\n    pass\n")
+    found = discover([tmp_path], tmp_path, [])
+    assert found.python == (src / "app.py",)
+    assert found.skipped == ()

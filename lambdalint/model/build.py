@@ -6,6 +6,7 @@ an image, a value behind an intrinsic) becomes a not-analysed entry (LL006). Not
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 from collections.abc import Iterable
@@ -14,7 +15,16 @@ from pathlib import Path
 from lambdalint.analysis.module_facts import handler_candidates
 from lambdalint.loaders.python import PythonLoadError, SourceModule, decode_source, parse_python
 from lambdalint.loaders.template import TemplateLoadError, load_template_text
-from lambdalint.loaders.tree import Mapping, Node, Scalar, anchor_span, describe, intrinsic_name, scalar_value
+from lambdalint.loaders.tree import (
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    anchor_span,
+    describe,
+    intrinsic_name,
+    scalar_value,
+)
 from lambdalint.model.globals_merge import merge_globals
 from lambdalint.model.project import (
     LAMBDA_FUNCTION,
@@ -178,7 +188,7 @@ class ProjectBuilder:
                 continue
             own = resource.mapping("Properties")
             properties = merge_globals(global_function if kind == SERVERLESS_FUNCTION else None, own)
-            code = self._code(template, kind, properties)
+            code = self._code(template, str(kind), resource, properties)
             function = Function(template, logical_id, str(kind), resource, properties, code)
             handler = self._resolve_handler(function)
             if handler is not None:
@@ -187,7 +197,7 @@ class ProjectBuilder:
             if code.kind == "zip" and code.path is not None and code.path.is_file():
                 self.scan_zip(code.path, template, code.node)
             self._note_external_layers(function)
-            if code.kind in ("s3", "image", "unknown"):
+            if code.reason:
                 self.project.not_analysed.append(
                     NotAnalysed(
                         template.rel, f"{logical_id}: {code.reason}", template, code.node or function.properties_node
@@ -222,15 +232,15 @@ class ProjectBuilder:
                 continue  # one note per layer, however many functions use it
             self.project.not_analysed.append(NotAnalysed(function.template.rel, message, function.template, item))
 
-    def _code(self, template: Template, kind: str, properties: dict[str, Node]) -> Code:
+    def _code(self, template: Template, kind: str, resource: Mapping, properties: dict[str, Node]) -> Code:
         base = template.path.parent
         name = "function code"
         if scalar_value(properties.get("PackageType")) == "Image":
-            node = properties.get("PackageType")
-            return Code("image", node=node, reason=f"{name} is a container image; its code is not analysed")
+            return _image_code(resource, properties, base)
+        runtime = scalar_value(properties.get("Runtime"))
         if kind == SERVERLESS_FUNCTION:
             if "InlineCode" in properties:
-                return self._inline(template, properties["InlineCode"])
+                return self._inline(template, properties["InlineCode"], runtime)
             node = properties.get("CodeUri")
             if node is None:
                 return Code("directory", base)
@@ -238,7 +248,7 @@ class ProjectBuilder:
         node = properties.get("Code")
         if isinstance(node, Mapping) and intrinsic_name(node) is None:
             if "ZipFile" in node:
-                return self._inline(template, node.entries["ZipFile"])
+                return self._inline(template, node.entries["ZipFile"], runtime)
             if "ImageUri" in node:
                 return Code("image", node=node, reason=f"{name} is a container image; its code is not analysed")
             return Code("s3", node=node, reason=f"{name} is in S3 (Code.S3Bucket); it is not analysed")
@@ -246,7 +256,10 @@ class ProjectBuilder:
             return Code("unknown", reason="the function has no Code property")
         return _code_location(node, base, "Code")
 
-    def _inline(self, template: Template, node: Node) -> Code:
+    def _inline(self, template: Template, node: Node, runtime: object) -> Code:
+        """Inline code is a module of its own, placed at its lines in the template (Python only)."""
+        if isinstance(runtime, str) and not runtime.startswith("python"):
+            return Code("inline", None, node)
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
             return Code("unknown", node=node, reason="inline code built with an intrinsic function is not analysed")
         line = node.span.start_line
@@ -260,6 +273,8 @@ class ProjectBuilder:
         try:
             module = parse_python(node.value)
         except PythonLoadError as error:
+            if runtime is None:
+                return Code("inline", None, node)  # no runtime stated: maybe not Python at all
             self.project.problems.append(
                 LoadProblem(
                     "LL001",
@@ -276,16 +291,20 @@ class ProjectBuilder:
         return Code("inline", virtual, node)
 
     def _resolve_handler(self, function: Function) -> HandlerRef | None:
-        node = function.properties.get("Handler")
+        code = function.code
+        node = code.handler if code.kind == "image" else function.properties.get("Handler")
         text = scalar_value(node)
         if node is None or not isinstance(text, str) or "." not in text:
             return None
         module_name, _, function_name = text.rpartition(".")
-        code = function.code
         if code.kind == "inline" and code.path is not None:
             module = self.project.modules.get(code.path) if module_name == "index" else None
             return HandlerRef(text, node, module_name, function_name, module, ("index.py",))
-        if code.kind != "directory" or code.path is None:
+        if code.kind == "file" and code.path is not None:
+            found = module_name == code.path.stem
+            module = self.load_python(code.path) if found else None
+            return HandlerRef(text, node, module_name, function_name, module, (code.path.name,))
+        if code.kind not in ("directory", "image") or code.path is None:
             return None
         stem = module_name.replace(".", "/")
         candidates = (f"{stem}.py", f"{stem}/__init__.py")
@@ -340,11 +359,65 @@ def _code_location(node: Node, base: Path, key: str) -> Code:
         path = Path(os.path.normpath(base / value))
         if value.lower().endswith((".zip", ".jar")):
             return Code("zip", path, node)
+        if path.is_file():  # SAM zips a single file named by CodeUri
+            return Code("file", path, node)
         return Code("directory", path, node)
     if isinstance(node, Mapping) and intrinsic_name(node) is None:
         return Code("s3", node=node, reason=f"function code is in S3 ({key} with Bucket/Key); it is not analysed")
     what = intrinsic_name(node) or "a non-string value"
     return Code("unknown", node=node, reason=f"{key} is given by {what}; the function's code is not analysed")
+
+
+def _image_code(resource: Mapping, properties: dict[str, Node], base: Path) -> Code:
+    """A container image is analysable when SAM's build Metadata names a local Docker context.
+
+    Its handler is ``ImageConfig.Command`` or else the Dockerfile's ``CMD ["module.function"]``.
+    """
+    metadata = resource.mapping("Metadata")
+    context_node = metadata.get("DockerContext") if metadata else None
+    context = scalar_value(context_node)
+    unseen = Code(
+        "image",
+        node=properties.get("PackageType"),
+        reason="function code is a container image; its code is not analysed",
+    )
+    if not isinstance(context, str) or not (base / context).is_dir():
+        return unseen
+    directory = Path(os.path.normpath(base / context))
+    image_config = properties.get("ImageConfig")
+    command = image_config.get("Command") if isinstance(image_config, Mapping) else None
+    if isinstance(command, Sequence) and command.items:
+        return Code("image", directory, context_node, handler=command.items[0])
+    dockerfile = scalar_value(metadata.get("Dockerfile")) if metadata else None
+    handler = _dockerfile_command(directory / (dockerfile if isinstance(dockerfile, str) else "Dockerfile"))
+    if handler is None:
+        return unseen
+    assert context_node is not None
+    return Code(
+        "image",
+        directory,
+        context_node,
+        handler=Scalar(context_node.span, context_node.path, context_node.key_span, handler),
+    )
+
+
+def _dockerfile_command(path: Path) -> str | None:
+    """The first word of the last ``CMD [...]`` in a Dockerfile (the Lambda base image's handler)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace") if path.stat().st_size < 1_000_000 else ""
+    except OSError:
+        return None
+    command = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.upper().startswith("CMD"):
+            try:
+                words = json.loads(stripped[3:].strip())
+            except ValueError:
+                words = stripped[3:].split()
+            if isinstance(words, list) and words and isinstance(words[0], str):
+                command = words[0]
+    return command
 
 
 def _template_shape_problem(root: Mapping) -> tuple[Node, str] | None:

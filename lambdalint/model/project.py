@@ -12,7 +12,7 @@ from typing import Literal
 from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Mapping, Node, Scalar, Sequence, scalar_value
 
-CodeKind = Literal["directory", "zip", "inline", "s3", "image", "unknown"]
+CodeKind = Literal["directory", "file", "zip", "inline", "s3", "image", "unknown"]
 
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
@@ -46,8 +46,10 @@ class Code:
     path: Path | None = None
     #: the template node that names the code (``CodeUri``, ``Code``, ``InlineCode``)
     node: Node | None = None
-    #: for ``unknown``/``s3``/``image``: why the code cannot be analysed
+    #: why the code cannot be analysed (code in S3, an image without a local build context …)
     reason: str = ""
+    #: for an image: the handler its command names (``ImageConfig.Command`` or the Dockerfile's CMD)
+    handler: Node | None = None
 
 
 @dataclass(frozen=True)

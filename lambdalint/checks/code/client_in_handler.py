@@ -103,19 +103,39 @@ class ClientInHandler(CodeCheck):
 
 
 def _depends_on_parameters(call: cst.Call, function: cst.FunctionDef) -> bool:
-    """Whether the call's arguments mention a parameter of the function (the event, say)."""
-    params = {
-        p.name.value for p in (*function.params.posonly_params, *function.params.params, *function.params.kwonly_params)
-    }
-    params.discard("self")
-    params.discard("context")
-    found = False
+    """Whether the call's arguments come from the function's parameters (the event, say), directly
+    or through local variables assigned from them (``region = event["region"]``)."""
+    params = function.params
+    derived = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    derived -= {"self", "cls", "context"}
+    collector = _AssignedFrom(derived)
+    function.body.visit(collector)
+    return any(_names(argument.value) & collector.derived for argument in call.args)
+
+
+class _AssignedFrom(cst.CSTVisitor):
+    """Grows ``derived`` with the names assigned from expressions that mention it, in code order."""
+
+    def __init__(self, derived: set[str]) -> None:
+        super().__init__()
+        self.derived = derived
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if _names(node.value) & self.derived:
+            for target in node.targets:
+                self.derived |= _names(target.target)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions have their own locals
+
+
+def _names(expression: cst.CSTNode) -> set[str]:
+    """Every plain name an expression mentions."""
+    found: set[str] = set()
 
     class _Names(cst.CSTVisitor):
         def visit_Name(self, node: cst.Name) -> None:
-            nonlocal found
-            found = found or node.value in params
+            found.add(node.value)
 
-    for argument in call.args:
-        argument.value.visit(_Names())
+    expression.visit(_Names())
     return found

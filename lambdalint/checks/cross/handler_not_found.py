@@ -15,7 +15,7 @@ from lambdalint.model.project import Function
 @function_check("LL210")
 def handler_not_found(function: Function, context: CheckContext) -> Iterator[Report]:
     code = function.code
-    if code.kind not in ("directory", "inline") or code.path is None:
+    if code.kind not in ("directory", "file", "inline", "image") or code.path is None:
         return
     handler = function.handler
     if handler is None:

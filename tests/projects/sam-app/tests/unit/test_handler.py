@@ -2,7 +2,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from hello_world import app
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
