@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -41,7 +42,7 @@ class SourceModule:
     #: inline code: where line 1, column 1 of the code sits in the template
     line_offset: int = 0
     column_offset: int = 0
-    _positions: Mapping[cst.CSTNode, CodeRange] | None = field(default=None, repr=False)
+    _positions: Mapping[cst.CSTNode, Any] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -49,14 +50,13 @@ class SourceModule:
 
     def span(self, node: cst.CSTNode) -> Span:
         """The node's 1-based span in the file that holds it."""
-        positions = self._positions
-        if positions is None:
+        if self._positions is None:
             # The provider's code generation alone: MetadataWrapper.resolve adds a second full
             # traversal and doubles the cost, for nothing we use.
             provider = PositionProvider()
             provider._gen_impl(self.module)
-            positions = self._positions = provider._computed
-        code_range = positions[node]
+            self._positions = provider._computed
+        code_range: CodeRange = self._positions[node]
         return Span(
             code_range.start.line + self.line_offset,
             code_range.start.column + 1 + self.column_offset,
