@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import CodeRange, PositionProvider
+from libcst.metadata import PositionProvider
 
 from lambdalint.findings import Span
 
@@ -56,7 +56,7 @@ class SourceModule:
             provider = PositionProvider()
             provider._gen_impl(self.module)
             self._positions = provider._computed
-        code_range: CodeRange = self._positions[node]
+        code_range = self._positions[node]
         return Span(
             code_range.start.line + self.line_offset,
             code_range.start.column + 1 + self.column_offset,
