@@ -13,10 +13,10 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import libcst as cst
-from libcst.metadata import PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
 
 from lambdalint.findings import Span
 
@@ -56,7 +56,7 @@ class SourceModule:
             provider = PositionProvider()
             provider._gen_impl(self.module)
             self._positions = provider._computed
-        code_range = self._positions[node]
+        code_range = cast(CodeRange, self._positions[node])
         return Span(
             code_range.start.line + self.line_offset,
             code_range.start.column + 1 + self.column_offset,
