@@ -90,7 +90,7 @@ def _with_severity(finding: Finding, config: Config) -> Finding:
 def _directives(project: Project) -> list:
     directives: list = []
     for module in project.modules.values():
-        if not module.line_offset and not module.column_offset:
+        if not module.is_inline:
             directives.extend(scan_python(module.rel, module.text))
     for template in project.templates:
         if not is_json_template(template.path):

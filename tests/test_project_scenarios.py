@@ -33,31 +33,8 @@ OUTPUT_SCHEMA = Path(__file__).resolve().parents[1] / "lambdalint/schemas/output
 
 SCENARIOS = sorted(path.name for path in PROJECTS.iterdir() if (path / "expected.txt").is_file())
 
-#: scenarios whose expected.txt states the right behaviour that lambdalint does not have yet
-KNOWN_BUGS = {
-    "cloudformation-json": (
-        "BUG lambdalint/model/build.py ProjectBuilder._inline(): a ZipFile given as a JSON string is one "
-        "physical line with \\n escapes, but code line N is placed at template line (ZipFile line + N - 1): "
-        'LL110 lands on 44:33 (the "Outputs" line) instead of 39:94'
-    ),
-    "inline-code": (
-        "BUG lambdalint/model/build.py ProjectBuilder._inline(): a block scalar whose first line is blank "
-        "gets column offset 0 (LL110 at 34:12, expected 34:22), and a double-quoted one-line scalar "
-        "is spread over the following template lines (LL110 at 47:30, expected 43:78)"
-    ),
-}
-
 #: the exit code of `lambdalint check` in each scenario (0: nothing at or above warning)
 EXIT_CODES = {"sam-app": 0}
-
-
-def scenario_params() -> list:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=True))
-        if name in KNOWN_BUGS
-        else name
-        for name in SCENARIOS
-    ]
 
 
 def read_expected(name: str) -> list[str]:
@@ -130,7 +107,7 @@ def test_expected_txt_is_sorted_and_well_formed(name: str) -> None:
         assert (PROJECTS / name / place.split(":")[0]).exists(), line
 
 
-@pytest.mark.parametrize("name", scenario_params())
+@pytest.mark.parametrize("name", SCENARIOS)
 def test_scenario_findings_match_expected(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     code, report = lint_copy(name, tmp_path, monkeypatch, capsys)
 

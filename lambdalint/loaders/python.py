@@ -19,6 +19,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from lambdalint.findings import Span
+from lambdalint.loaders.inline_code import Placement
 
 
 class PythonLoadError(Exception):
@@ -39,9 +40,8 @@ class SourceModule:
     rel: str
     text: str
     module: cst.Module
-    #: inline code: where line 1, column 1 of the code sits in the template
-    line_offset: int = 0
-    column_offset: int = 0
+    #: inline code: where the code's lines and columns sit in its template
+    placement: Placement | None = None
     _positions: Mapping[cst.CSTNode, Any] | None = field(default=None, repr=False)
 
     @property
@@ -57,40 +57,60 @@ class SourceModule:
             provider._gen_impl(self.module)
             self._positions = provider._computed
         code_range = cast(CodeRange, self._positions[node])
-        return Span(
-            code_range.start.line + self.line_offset,
-            code_range.start.column + 1 + self.column_offset,
-            code_range.end.line + self.line_offset,
-            code_range.end.column + 1 + self.column_offset,
-        )
+        start = self.place(code_range.start.line, code_range.start.column + 1)
+        return Span(*start, *self.place(code_range.end.line, code_range.end.column + 1))
+
+    def place(self, line: int, column: int) -> tuple[int, int]:
+        """A 1-based position in the code as a position in the file that holds it."""
+        return self.placement.place(line, column) if self.placement else (line, column)
+
+    @property
+    def is_inline(self) -> bool:
+        return self.placement is not None
 
 
 def decode_source(data: bytes) -> str:
     """Decode Python source bytes as the interpreter would (PEP 263 cookie, BOM, else UTF-8)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError) as error:
+    except (SyntaxError, LookupError) as error:
         raise PythonLoadError(f"cannot decode the file: {error}", 1, 1) from None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"cannot decode the file as {encoding}: {error.reason} (byte 0x{data[error.start]:02x})"
+        raise PythonLoadError(message, line, column) from None
 
 
 def parse_python(text: str) -> cst.Module:
-    """Parse with libcst; on failure, report CPython's clearer message when it has one."""
+    """Parse with libcst, behind CPython's own parser.
+
+    libcst's native parser overflows the C stack on deeply nested code and takes the process
+    down (LibCST #619); CPython's parser refuses such code with an exception, costs a tenth of
+    libcst's, and words syntax errors better. A syntax error CPython reports that libcst accepts
+    is newer syntax than the interpreter running lambdalint, so libcst has the last word.
+    """
+    cpython_error: SyntaxError | None = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise PythonLoadError("the code is nested too deeply to parse", 1, 1) from None
+    except ValueError as error:  # null bytes
+        raise PythonLoadError(str(error), 1, 1) from None
+    except SyntaxError as error:
+        if "too many" in (error.msg or "") or "too complex" in (error.msg or ""):
+            raise PythonLoadError(error.msg, error.lineno, error.offset) from None
+        cpython_error = error
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        line, column = error.raw_line, error.raw_column + 1
+        if cpython_error is not None:
+            raise PythonLoadError(cpython_error.msg, cpython_error.lineno, cpython_error.offset) from None
         message = str(error.message).removeprefix("parser error: ")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text)
-        except SyntaxError as syntax_error:
-            message = syntax_error.msg
-            line = syntax_error.lineno or line
-            column = syntax_error.offset or column
-        except (ValueError, RecursionError, MemoryError):
-            pass
-        raise PythonLoadError(message, line, column) from None
+        raise PythonLoadError(message, error.raw_line, error.raw_column + 1) from None
     except RecursionError:
         raise PythonLoadError("the code is nested too deeply to parse", 1, 1) from None

@@ -64,6 +64,14 @@ def load_template_text(text: str, *, is_json: bool) -> Node:
         span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else None
         problem = " ".join(str(part) for part in (error.context, error.problem) if part)
         raise TemplateLoadError(f"invalid {'JSON' if is_json else 'YAML'}: {problem}", span) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        character = f"#x{ord(error.character):04x}" if isinstance(error.character, str) else repr(error.character)
+        raise TemplateLoadError(
+            f"invalid {'JSON' if is_json else 'YAML'}: unacceptable character {character}: {error.reason}",
+            Span(line, column, line, column + 1),
+        ) from None
     except (yaml.YAMLError, RecursionError, ValueError) as error:
         raise TemplateLoadError(f"invalid {'JSON' if is_json else 'YAML'}: {error}") from None
     if composed is None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from lambdalint.analysis.module_facts import handler_candidates
+from lambdalint.loaders.inline_code import placement
 from lambdalint.loaders.python import PythonLoadError, SourceModule, decode_source, parse_python
 from lambdalint.loaders.template import TemplateLoadError, load_template_text
 from lambdalint.loaders.tree import (
@@ -262,31 +263,19 @@ class ProjectBuilder:
             return Code("inline", None, node)
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
             return Code("unknown", node=node, reason="inline code built with an intrinsic function is not analysed")
-        line = node.span.start_line
-        lines = template.text.splitlines()
-        indicator = lines[line - 1][node.span.start_column - 1 : node.span.start_column] if line <= len(lines) else ""
-        if indicator in ("|", ">") and line < len(lines):
-            first = lines[line]
-            line_offset, column_offset = line, len(first) - len(first.lstrip(" "))
-        else:
-            line_offset, column_offset = line - 1, node.span.start_column
+        where = placement(template.text.splitlines(), node)
         try:
             module = parse_python(node.value)
         except PythonLoadError as error:
             if runtime is None:
                 return Code("inline", None, node)  # no runtime stated: maybe not Python at all
+            line, column = where.place(error.line or 1, error.column or 1)
             self.project.problems.append(
-                LoadProblem(
-                    "LL001",
-                    template.rel,
-                    f"inline code: {error.message}",
-                    (error.line or 1) + line_offset,
-                    (error.column or 1) + column_offset,
-                )
+                LoadProblem("LL001", template.rel, f"inline code: {error.message}", line, column)
             )
             return Code("inline", template.path, node)
         virtual = template.path.with_name(f"{template.path.name}#{'.'.join(map(str, node.path))}")
-        source = SourceModule(virtual, template.rel, node.value, module, line_offset, column_offset)
+        source = SourceModule(virtual, template.rel, node.value, module, where)
         self.project.modules[virtual] = source
         return Code("inline", virtual, node)
 
@@ -321,7 +310,7 @@ class ProjectBuilder:
             f.code.path for f in self.project.functions if f.code.kind == "directory" and f.code.path is not None
         }
         for path, module in sorted(self.project.modules.items()):
-            if module.line_offset or module.column_offset or not claimed.isdisjoint(path.parents):
+            if module.is_inline or not claimed.isdisjoint(path.parents):
                 continue
             for name in handler_candidates(module.module, self.handler_patterns):
                 self.project.pattern_handlers.append((module, name))

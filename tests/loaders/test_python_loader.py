@@ -6,6 +6,7 @@ import libcst as cst
 import pytest
 
 from lambdalint.findings import Span
+from lambdalint.loaders.inline_code import Placement
 from lambdalint.loaders.python import PythonLoadError, SourceModule, decode_source, parse_python
 
 
@@ -35,7 +36,5 @@ def test_spans_are_one_based_and_shifted_for_inline_code(tmp_path) -> None:
     assert isinstance(call, cst.Call)
     plain = SourceModule(tmp_path / "app.py", "app.py", module.code, module)
     assert plain.span(call) == Span(4, 12, 4, 30)
-    inline = SourceModule(
-        tmp_path / "template.yaml", "template.yaml", module.code, module, line_offset=10, column_offset=10
-    )
+    inline = SourceModule(tmp_path / "template.yaml", "template.yaml", module.code, module, Placement(11, 10))
     assert inline.span(call) == Span(14, 22, 14, 40)
