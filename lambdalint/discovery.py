@@ -13,6 +13,7 @@ configured ``exclude`` hides them.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -185,13 +186,16 @@ def _gitignored(path: Path, is_dir: bool, ignores: tuple[_Ignore, ...]) -> bool:
 
 
 def _symlink_target(path: Path) -> str | None:
-    """ "dir", "file" or None (broken, a loop, or something else) for what a symlink points to."""
+    """ "dir", "file", "loop" or None (broken, or something else) for what a symlink points to."""
     try:
-        if path.is_dir():
-            return "dir"
-        return "file" if path.is_file() else None
-    except OSError:
-        return None
+        os.path.realpath(path, strict=True)
+    except RuntimeError:
+        return "loop"
+    except OSError as error:
+        return "loop" if error.errno == errno.ELOOP else None
+    if path.is_dir():
+        return "dir"
+    return "file" if path.is_file() else None
 
 
 @dataclass
@@ -312,7 +316,9 @@ class _Walker:
         kind = _file_kind(path, self.root)
         if kind is None:
             return
-        if target is None:
+        if target == "loop":
+            self.skipped[path] = "symlink loop"
+        elif target is None:
             self.skipped[path] = "broken symlink"
         elif not _within(os.path.realpath(path), boundary):
             self.skipped[path] = "symlink to outside the root"

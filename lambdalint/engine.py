@@ -7,6 +7,7 @@ the file being checked and the run goes on.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
@@ -45,12 +46,15 @@ ENGINE_RULES = frozenset({"LL001", "LL002", "LL003", "LL004", "LL005", "LL006", 
 
 
 def find_root(start: Path) -> Path:
-    """The git work tree's top level containing ``start``, else the current directory."""
-    start = start.resolve()
-    for directory in (start, *start.parents) if start.is_dir() else start.parents:
+    """The git work tree's top level containing ``start``; else the current directory when
+    ``start`` is under it, else ``start`` itself (its folder for a file)."""
+    start = Path(os.path.abspath(start))  # a symlink named on the command line is not followed
+    folder = start if start.is_dir() and not start.is_symlink() else start.parent
+    for directory in (folder, *folder.parents):
         if (directory / ".git").exists():
             return directory
-    return Path.cwd().resolve()
+    cwd = Path(os.getcwd())
+    return cwd if cwd == folder or cwd in folder.parents else folder
 
 
 def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None, root: Path | None = None) -> RunResult:
@@ -69,7 +73,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
         found.skipped,
     )
     runner = _Runner(project, enabled, config)
-    findings = runner.findings()
+    findings = _merge_duplicates(runner.findings())
     findings = [f for f in findings if not config.is_ignored_for_file(f.rule_id, root / f.location.path)]
     findings = apply_suppressions(findings, _directives(project), all_rules, set(enabled))
     findings = [_with_severity(f, config) for f in findings if f.rule_id in enabled]
@@ -81,6 +85,21 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
         files_checked=files_checked,
         tool_version=__version__,
     )
+
+
+def _merge_duplicates(findings: list[Finding]) -> list[Finding]:
+    """One finding per rule and place: a Globals value inherited by several functions is reported
+    once, with every function among its related locations (one alert, one baseline entry)."""
+    merged: dict[tuple[str, Location, str], Finding] = {}
+    for finding in findings:
+        key = (finding.rule_id, finding.location, finding.fingerprint)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = finding
+        else:
+            extra = tuple(location for location in finding.related if location not in first.related)
+            merged[key] = replace(first, related=first.related + extra, resource=None)
+    return list(merged.values())
 
 
 def _with_severity(finding: Finding, config: Config) -> Finding:

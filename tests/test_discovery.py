@@ -178,9 +178,9 @@ def test_symlink_loop_does_not_hang(tmp_path: Path) -> None:
     found = run(tmp_path)
     assert rel(tmp_path, found.python) == {"src/app.py"}
     assert found.skipped == (
-        (tmp_path / "a.py", "broken symlink"),
-        (tmp_path / "b.py", "broken symlink"),
-        (tmp_path / "self.yaml", "broken symlink"),
+        (tmp_path / "a.py", "symlink loop"),
+        (tmp_path / "b.py", "symlink loop"),
+        (tmp_path / "self.yaml", "symlink loop"),
         (tmp_path / "src" / "again", "symlinked directory not followed"),
     )
 

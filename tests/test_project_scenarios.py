@@ -151,10 +151,10 @@ def test_globals_values_are_reported_at_globals_with_the_function_related(tmp_pa
         ("template.yaml", 28, "IngestFunction gets this value from Globals")
     ]
 
-    region = findings_of(report, "LL217")
-    assert [[(r["start"]["line"], r["label"]) for r in finding["related"]] for finding in region] == [
-        [(28, "IngestFunction gets this value from Globals")],
-        [(41, "ReportFunction gets this value from Globals")],
+    (region,) = findings_of(report, "LL217")
+    assert [(r["start"]["line"], r["label"]) for r in region["related"]] == [
+        (28, "IngestFunction gets this value from Globals"),
+        (41, "ReportFunction gets this value from Globals"),
     ]
 
     (layers,) = findings_of(report, "LL201")

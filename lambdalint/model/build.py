@@ -59,6 +59,12 @@ class ProjectBuilder:
     def __init__(self, root: Path, handler_patterns: tuple[str, ...]) -> None:
         self.project = Project(root=root)
         self.handler_patterns = handler_patterns
+        self.real_root = os.path.realpath(root)
+
+    def inside_root(self, path: Path) -> bool:
+        """Whether ``path`` really (symlinks resolved) lies under the root: nothing else is read."""
+        real = os.path.realpath(path)
+        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
 
     # -- loading -------------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -82,6 +88,8 @@ class ProjectBuilder:
         path = path.resolve() if not path.is_absolute() else path
         if path in self.project.modules:
             return self.project.modules[path]
+        if not self.inside_root(path):
+            return None
         data = self._read(path, MAX_PYTHON_BYTES, "LL001")
         if data is None:
             return None
@@ -190,6 +198,9 @@ class ProjectBuilder:
             own = resource.mapping("Properties")
             properties = merge_globals(global_function if kind == SERVERLESS_FUNCTION else None, own)
             code = self._code(template, str(kind), resource, properties)
+            if code.path is not None and code.kind != "inline" and not self.inside_root(code.path):
+                reason = f"function code {code.path.name} is outside the project root; it is not analysed"
+                code = Code("unknown", node=code.node, reason=reason)
             function = Function(template, logical_id, str(kind), resource, properties, code)
             handler = self._resolve_handler(function)
             if handler is not None:
@@ -299,7 +310,7 @@ class ProjectBuilder:
         candidates = (f"{stem}.py", f"{stem}/__init__.py")
         for candidate in candidates:
             path = code.path / candidate
-            if path.is_file():
+            if path.is_file() and self.inside_root(path):
                 return HandlerRef(text, node, module_name, function_name, self.load_python(path), candidates)
         return HandlerRef(text, node, module_name, function_name, None, candidates)
 
