@@ -425,6 +425,8 @@ def _template_shape_problem(root: Mapping) -> tuple[Node, str] | None:
     resources = root.get("Resources")
     if resources is None:
         return (root, "the template has no Resources section") if "AWSTemplateFormatVersion" in root else None
+    if isinstance(resources, Scalar) and resources.value is None:
+        return resources, "the Resources section is empty; CloudFormation needs at least one resource"
     if not isinstance(resources, Mapping):
         return resources, "Resources must be a mapping of logical ids to resources"
     for logical_id, resource in resources.items():
