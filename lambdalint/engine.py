@@ -21,7 +21,6 @@ from lambdalint.analysis.module_facts import ModuleFacts
 from lambdalint.checks.base import (
     CODE_CHECKS,
     FUNCTION_CHECKS,
-    TEMPLATE_CHECKS,
     CheckContext,
     CodePlace,
     FilePlace,
@@ -69,7 +68,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
         found.python,
         found.zips,
         found.build_dirs,
-        tuple(config.handler_patterns),
+        config.is_handler_name,
         found.skipped,
     )
     runner = _Runner(project, enabled, config)
@@ -133,9 +132,6 @@ class _Runner:
 
     def findings(self) -> list[Finding]:
         results = list(self._load_findings())
-        for template in self.project.templates:
-            for rule_id, check in self._enabled(TEMPLATE_CHECKS):
-                results.extend(self._guarded(rule_id, template.rel, partial(check, template, self._context(rule_id))))
         for function in self.project.functions:
             for rule_id, check in self._enabled(FUNCTION_CHECKS):
                 call = partial(check, function, self._context(rule_id))

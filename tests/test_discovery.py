@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from files import write
 from pathspec import GitIgnoreSpec
 
 from lambdalint.config import DEFAULT_EXCLUDE
@@ -13,16 +14,6 @@ from lambdalint.discovery import MAX_TEMPLATE_BYTES, Discovered, discover, is_js
 
 SAM = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
 FUNCTION_JSON = '{"Resources": {"Fn": {"Type": "AWS::Lambda::Function"}}}'
-
-
-def write(root: Path, rel: str, content: str | bytes = "") -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def rel(root: Path, paths: tuple[Path, ...]) -> set[str]:

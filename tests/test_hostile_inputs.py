@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from files import write
 
 from lambdalint.cli import main
 
@@ -58,16 +59,6 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def put(root: Path, rel: str, content: str | bytes) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
-
-
 def lint(capsys: pytest.CaptureFixture[str], *args: str, seconds: float = 30) -> tuple[int, list[dict]]:
     """Run ``lambdalint check --format json`` here; the exit code must be 0 or 1 and stderr empty."""
     with deadline(seconds):
@@ -96,7 +87,7 @@ def only(findings: list[dict]) -> dict:
 
 
 def test_invalid_yaml_is_ll002_at_the_offending_line(root: Path, capsys) -> None:
-    put(
+    write(
         root,
         "template.yaml",
         SAM_HEADER
@@ -117,7 +108,7 @@ def test_invalid_yaml_is_ll002_at_the_offending_line(root: Path, capsys) -> None
 
 
 def test_yaml_value_with_a_stray_colon_is_ll002_at_that_column(root: Path, capsys) -> None:
-    put(root, "template.yaml", SAM_HEADER + "Resources:\n  Fn:\n    Type: AWS::Serverless::Function: x\n")
+    write(root, "template.yaml", SAM_HEADER + "Resources:\n  Fn:\n    Type: AWS::Serverless::Function: x\n")
 
     _, findings = lint(capsys)
 
@@ -126,7 +117,7 @@ def test_yaml_value_with_a_stray_colon_is_ll002_at_that_column(root: Path, capsy
 
 
 def test_duplicate_keys_are_ll002_at_the_second_key(root: Path, capsys) -> None:
-    put(
+    write(
         root,
         "template.yaml",
         SAM_HEADER
@@ -146,7 +137,7 @@ def test_duplicate_keys_are_ll002_at_the_second_key(root: Path, capsys) -> None:
 
 
 def test_duplicate_logical_ids_are_ll002(root: Path, capsys) -> None:
-    put(
+    write(
         root,
         "template.yaml",
         SAM_HEADER + "Resources:\n  Fn:\n    Type: AWS::SNS::Topic\n  Fn:\n    Type: AWS::SQS::Queue\n",
@@ -166,7 +157,7 @@ def test_yaml_alias_bomb_is_ll002_and_finishes_fast(root: Path, capsys) -> None:
     ]
     lines += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 10)]
     lines.append("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties: {Tags: *l9}")
-    put(root, "template.yaml", "\n".join(lines) + "\n")
+    write(root, "template.yaml", "\n".join(lines) + "\n")
 
     started = time.monotonic()
     code, findings = lint(capsys, seconds=20)
@@ -179,7 +170,7 @@ def test_yaml_alias_bomb_is_ll002_and_finishes_fast(root: Path, capsys) -> None:
 
 def test_deeply_nested_yaml_is_ll002_not_a_crash(root: Path, capsys) -> None:
     # libyaml's composer recurses in C: a flow collection nested this deep would overflow its stack.
-    put(root, "template.yaml", SAM_HEADER + "Resources: " + "[" * 20_000 + "]" * 20_000 + "\n")
+    write(root, "template.yaml", SAM_HEADER + "Resources: " + "[" * 20_000 + "]" * 20_000 + "\n")
 
     _, findings = lint(capsys)
 
@@ -188,7 +179,7 @@ def test_deeply_nested_yaml_is_ll002_not_a_crash(root: Path, capsys) -> None:
 
 
 def test_json_template_with_a_syntax_error_is_ll002_at_the_error(root: Path, capsys) -> None:
-    put(
+    write(
         root,
         "orders.template.json",
         '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n'
@@ -202,7 +193,7 @@ def test_json_template_with_a_syntax_error_is_ll002_at_the_error(root: Path, cap
 
 
 def test_truncated_json_template_is_ll002(root: Path, capsys) -> None:
-    put(root, "stack.template.json", '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n')
+    write(root, "stack.template.json", '{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {\n')
 
     _, findings = lint(capsys)
 
@@ -211,7 +202,7 @@ def test_truncated_json_template_is_ll002(root: Path, capsys) -> None:
 
 
 def test_binary_file_named_template_yaml_is_ll002(root: Path, capsys) -> None:
-    put(root, "template.yaml", bytes(range(256)) * 8)
+    write(root, "template.yaml", bytes(range(256)) * 8)
 
     _, findings = lint(capsys)
 
@@ -220,7 +211,7 @@ def test_binary_file_named_template_yaml_is_ll002(root: Path, capsys) -> None:
 
 
 def test_control_characters_in_a_template_are_ll002(root: Path, capsys) -> None:
-    put(root, "template.yaml", b'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Fn\x00: {}\n')
+    write(root, "template.yaml", b'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Fn\x00: {}\n')
 
     _, findings = lint(capsys)
 
@@ -229,7 +220,7 @@ def test_control_characters_in_a_template_are_ll002(root: Path, capsys) -> None:
 
 
 def test_control_characters_in_a_template_are_placed_and_told_in_one_line(root: Path, capsys) -> None:
-    put(root, "template.yaml", b'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Fn\x00: {}\n')
+    write(root, "template.yaml", b'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Fn\x00: {}\n')
 
     _, findings = lint(capsys)
 
@@ -239,7 +230,7 @@ def test_control_characters_in_a_template_are_placed_and_told_in_one_line(root: 
 
 
 def test_binary_but_valid_utf8_template_is_ll002(root: Path, capsys) -> None:
-    put(root, "template.yaml", bytes(range(128)) * 8)  # ASCII, so it decodes; YAML rejects the controls
+    write(root, "template.yaml", bytes(range(128)) * 8)  # ASCII, so it decodes; YAML rejects the controls
 
     _, findings = lint(capsys)
 
@@ -248,7 +239,7 @@ def test_binary_but_valid_utf8_template_is_ll002(root: Path, capsys) -> None:
 
 def test_utf16_template_is_ll002(root: Path, capsys) -> None:
     text = SAM_HEADER + "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
-    put(root, "template.yaml", text.encode("utf-16"))  # with a byte order mark
+    write(root, "template.yaml", text.encode("utf-16"))  # with a byte order mark
 
     _, findings = lint(capsys)
 
@@ -257,7 +248,7 @@ def test_utf16_template_is_ll002(root: Path, capsys) -> None:
 
 
 def test_template_with_invalid_utf8_bytes_is_ll002(root: Path, capsys) -> None:
-    put(root, "template.yaml", b'AWSTemplateFormatVersion: "2010-09-09"\nDescription: caf\xe9\nResources: {}\n')
+    write(root, "template.yaml", b'AWSTemplateFormatVersion: "2010-09-09"\nDescription: caf\xe9\nResources: {}\n')
 
     _, findings = lint(capsys)
 
@@ -266,7 +257,7 @@ def test_template_with_invalid_utf8_bytes_is_ll002(root: Path, capsys) -> None:
 
 
 def test_resources_as_a_list_is_ll002(root: Path, capsys) -> None:
-    put(root, "template.yaml", SAM_HEADER + "Resources:\n  - Fn:\n      Type: AWS::Serverless::Function\n")
+    write(root, "template.yaml", SAM_HEADER + "Resources:\n  - Fn:\n      Type: AWS::Serverless::Function\n")
 
     _, findings = lint(capsys)
 
@@ -275,7 +266,7 @@ def test_resources_as_a_list_is_ll002(root: Path, capsys) -> None:
 
 
 def test_resource_without_type_is_ll002(root: Path, capsys) -> None:
-    put(root, "template.yaml", SAM_HEADER + "Resources:\n  Fn:\n    Properties:\n      Handler: app.handler\n")
+    write(root, "template.yaml", SAM_HEADER + "Resources:\n  Fn:\n    Properties:\n      Handler: app.handler\n")
 
     _, findings = lint(capsys)
 
@@ -295,7 +286,7 @@ def test_resource_without_type_is_ll002(root: Path, capsys) -> None:
     ],
 )
 def test_other_malformed_resources_are_ll002(root: Path, capsys, resource: str, message: str) -> None:
-    put(root, "template.yaml", SAM_HEADER + "Resources:\n" + resource)
+    write(root, "template.yaml", SAM_HEADER + "Resources:\n" + resource)
 
     _, findings = lint(capsys)
 
@@ -304,7 +295,7 @@ def test_other_malformed_resources_are_ll002(root: Path, capsys, resource: str, 
 
 
 def test_unknown_yaml_tag_is_ll002(root: Path, capsys) -> None:
-    put(root, "template.yaml", SAM_HEADER + "Resources:\n  Fn:\n    Type: !Bogus AWS::Serverless::Function\n")
+    write(root, "template.yaml", SAM_HEADER + "Resources:\n  Fn:\n    Type: !Bogus AWS::Serverless::Function\n")
 
     _, findings = lint(capsys)
 
@@ -314,7 +305,7 @@ def test_unknown_yaml_tag_is_ll002(root: Path, capsys) -> None:
 
 @pytest.mark.parametrize("content", ["", "\n\n# nothing here yet\n"], ids=["empty", "only-a-comment"])
 def test_empty_template_yaml_is_ll002(root: Path, capsys, content: str) -> None:
-    put(root, "template.yaml", content)
+    write(root, "template.yaml", content)
 
     _, findings = lint(capsys)
 
@@ -323,13 +314,13 @@ def test_empty_template_yaml_is_ll002(root: Path, capsys, content: str) -> None:
 
 
 def test_template_yaml_holding_a_plain_list_is_not_a_template(root: Path, capsys) -> None:
-    put(root, "template.yaml", "- a\n- b\n")
+    write(root, "template.yaml", "- a\n- b\n")
 
     assert lint(capsys) == (0, [])
 
 
 def test_a_directory_named_template_yaml_is_walked_not_read(root: Path, capsys) -> None:
-    put(root, "template.yaml/app.py", BOTO_HANDLER)
+    write(root, "template.yaml/app.py", BOTO_HANDLER)
 
     _, findings = lint(capsys)
 
@@ -337,8 +328,8 @@ def test_a_directory_named_template_yaml_is_walked_not_read(root: Path, capsys) 
 
 
 def test_strange_property_types_give_no_crash(root: Path, capsys) -> None:
-    put(root, "src/app.py", BOTO_HANDLER)
-    put(
+    write(root, "src/app.py", BOTO_HANDLER)
+    write(
         root,
         "template.yaml",
         SAM_HEADER
@@ -376,7 +367,7 @@ def test_strange_property_types_give_no_crash(root: Path, capsys) -> None:
 
 def test_python_syntax_error_is_ll001_with_cpythons_message_and_position(root: Path, capsys) -> None:
     source = "import json\n\n\ndef handler(event, context):\n    return json.dumps(event\n\nVALUE = 1\n"
-    put(root, "app.py", source)
+    write(root, "app.py", source)
     with pytest.raises(SyntaxError) as cpython:
         compile(source, "app.py", "exec")
 
@@ -389,7 +380,7 @@ def test_python_syntax_error_is_ll001_with_cpythons_message_and_position(root: P
 
 
 def test_python_2_print_gets_cpythons_hint(root: Path, capsys) -> None:
-    put(root, "app.py", 'def handler(event, context):\n    print "hello"\n')
+    write(root, "app.py", 'def handler(event, context):\n    print "hello"\n')
 
     _, findings = lint(capsys)
 
@@ -398,7 +389,7 @@ def test_python_2_print_gets_cpythons_hint(root: Path, capsys) -> None:
 
 
 def test_python_with_invalid_utf8_is_ll001(root: Path, capsys) -> None:
-    put(root, "app.py", b'def handler(event, context):\n    return "caf\xe9"\n')
+    write(root, "app.py", b'def handler(event, context):\n    return "caf\xe9"\n')
 
     code, findings = lint(capsys)
 
@@ -408,7 +399,7 @@ def test_python_with_invalid_utf8_is_ll001(root: Path, capsys) -> None:
 
 
 def test_python_with_invalid_utf8_is_reported_at_the_line_of_the_bad_byte(root: Path, capsys) -> None:
-    put(root, "app.py", b'def handler(event, context):\n    return "caf\xe9"\n')
+    write(root, "app.py", b'def handler(event, context):\n    return "caf\xe9"\n')
 
     _, findings = lint(capsys)
 
@@ -416,13 +407,13 @@ def test_python_with_invalid_utf8_is_reported_at_the_line_of_the_bad_byte(root: 
 
 
 def test_python_with_a_coding_cookie_is_decoded_as_declared(root: Path, capsys) -> None:
-    put(root, "app.py", b'# -*- coding: latin-1 -*-\n\ndef handler(event, context):\n    return "caf\xe9"\n')
+    write(root, "app.py", b'# -*- coding: latin-1 -*-\n\ndef handler(event, context):\n    return "caf\xe9"\n')
 
     assert lint(capsys) == (0, [])
 
 
 def test_python_with_a_nul_byte_is_ll001(root: Path, capsys) -> None:
-    put(root, "app.py", b"def handler(event, context):\n    return 1\x00\n")
+    write(root, "app.py", b"def handler(event, context):\n    return 1\x00\n")
 
     code, findings = lint(capsys)
 
@@ -445,7 +436,7 @@ def run_in_subprocess(root: Path, seconds: float = 120) -> subprocess.CompletedP
 
 
 def test_deeply_nested_expression_is_ll001_or_clean_not_a_crash(root: Path) -> None:
-    put(root, "deep.py", "x = " + "(" * 5000 + ")" * 5000 + "\n")
+    write(root, "deep.py", "x = " + "(" * 5000 + ")" * 5000 + "\n")
 
     completed = run_in_subprocess(root)
 
@@ -455,7 +446,7 @@ def test_deeply_nested_expression_is_ll001_or_clean_not_a_crash(root: Path) -> N
 
 
 def test_long_operator_chain_does_not_crash(root: Path) -> None:
-    put(root, "generated.py", "TOTAL = " + "1 + " * 8000 + "1\n")
+    write(root, "generated.py", "TOTAL = " + "1 + " * 8000 + "1\n")
 
     completed = run_in_subprocess(root)
 
@@ -464,8 +455,8 @@ def test_long_operator_chain_does_not_crash(root: Path) -> None:
 
 def test_python_file_over_the_size_limit_is_skipped_with_an_ll006_note(root: Path, capsys) -> None:
     line = "VALUE = 1  # " + "x" * 87 + "\n"  # 101 bytes
-    put(root, "generated.py", line * 52_000)  # about 5 MB
-    put(root, "app.py", "def handler(event, context):\n    return 1\n")
+    write(root, "generated.py", line * 52_000)  # about 5 MB
+    write(root, "app.py", "def handler(event, context):\n    return 1\n")
 
     started = time.monotonic()
     code, findings = lint(capsys)
@@ -511,8 +502,8 @@ def encrypted(data: bytes) -> bytes:
 
 
 def test_corrupt_zip_named_by_codeuri_is_ll003_at_the_codeuri_line(root: Path, capsys) -> None:
-    put(root, "template.yaml", ZIP_TEMPLATE)
-    put(root, "packages/fn.zip", b"PK\x03\x04 this is not really a zip archive")
+    write(root, "template.yaml", ZIP_TEMPLATE)
+    write(root, "packages/fn.zip", b"PK\x03\x04 this is not really a zip archive")
 
     code, findings = lint(capsys)
 
@@ -524,8 +515,8 @@ def test_corrupt_zip_named_by_codeuri_is_ll003_at_the_codeuri_line(root: Path, c
 
 
 def test_truncated_zip_named_by_codeuri_is_ll003(root: Path, capsys) -> None:
-    put(root, "template.yaml", ZIP_TEMPLATE)
-    put(root, "packages/fn.zip", a_zip(**{"app.py": BOTO_HANDLER})[:-30])
+    write(root, "template.yaml", ZIP_TEMPLATE)
+    write(root, "packages/fn.zip", a_zip(**{"app.py": BOTO_HANDLER})[:-30])
 
     _, findings = lint(capsys)
 
@@ -533,7 +524,7 @@ def test_truncated_zip_named_by_codeuri_is_ll003(root: Path, capsys) -> None:
 
 
 def test_random_zip_no_template_names_is_ll003_at_the_zip(root: Path, capsys) -> None:
-    put(root, "old/backup.zip", b"\x89PNG\r\n\x1a\n not a zip at all")
+    write(root, "old/backup.zip", b"\x89PNG\r\n\x1a\n not a zip at all")
 
     code, findings = lint(capsys)
 
@@ -543,7 +534,7 @@ def test_random_zip_no_template_names_is_ll003_at_the_zip(root: Path, capsys) ->
 
 
 def test_encrypted_zip_is_ll003(root: Path, capsys) -> None:
-    put(root, "bundle.zip", encrypted(a_zip(**{"app.py": BOTO_HANDLER, "lib/util.py": "X = 1\n"})))
+    write(root, "bundle.zip", encrypted(a_zip(**{"app.py": BOTO_HANDLER, "lib/util.py": "X = 1\n"})))
 
     _, findings = lint(capsys)
 
@@ -552,8 +543,8 @@ def test_encrypted_zip_is_ll003(root: Path, capsys) -> None:
 
 
 def test_encrypted_zip_named_by_codeuri_is_ll003_at_the_codeuri_line(root: Path, capsys) -> None:
-    put(root, "template.yaml", ZIP_TEMPLATE)
-    put(root, "packages/fn.zip", encrypted(a_zip(**{"app.py": BOTO_HANDLER})))
+    write(root, "template.yaml", ZIP_TEMPLATE)
+    write(root, "packages/fn.zip", encrypted(a_zip(**{"app.py": BOTO_HANDLER})))
 
     _, findings = lint(capsys)
 
@@ -562,7 +553,7 @@ def test_encrypted_zip_named_by_codeuri_is_ll003_at_the_codeuri_line(root: Path,
 
 
 def test_empty_zip_file_is_ll003(root: Path, capsys) -> None:
-    put(root, "empty.zip", b"")
+    write(root, "empty.zip", b"")
 
     _, findings = lint(capsys)
 
@@ -570,8 +561,8 @@ def test_empty_zip_file_is_ll003(root: Path, capsys) -> None:
 
 
 def test_a_valid_zip_is_not_reported(root: Path, capsys) -> None:
-    put(root, "template.yaml", ZIP_TEMPLATE)
-    put(root, "packages/fn.zip", a_zip(**{"app.py": BOTO_HANDLER}))
+    write(root, "template.yaml", ZIP_TEMPLATE)
+    write(root, "packages/fn.zip", a_zip(**{"app.py": BOTO_HANDLER}))
 
     assert lint(capsys) == (0, [])
 
@@ -583,13 +574,13 @@ def test_a_valid_zip_is_not_reported(root: Path, capsys) -> None:
 def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory outside the linted root, holding code that would be reported if it were read."""
     directory = tmp_path_factory.mktemp("outside")
-    put(directory, "app.py", BOTO_HANDLER)
-    put(directory, "broken.py", "x = (\n")
+    write(directory, "app.py", BOTO_HANDLER)
+    write(directory, "broken.py", "x = (\n")
     return directory
 
 
 def test_symlink_loops_do_not_hang(root: Path, capsys) -> None:
-    put(root, "src/app.py", "def handler(event, context):\n    return 1\n")
+    write(root, "src/app.py", "def handler(event, context):\n    return 1\n")
     (root / "src" / "parent").symlink_to("..", target_is_directory=True)  # src/parent/src/parent/...
     (root / "src" / "self").symlink_to(".", target_is_directory=True)
     (root / "ping.py").symlink_to("pong.py")  # a two-link loop: ELOOP when opened
@@ -613,7 +604,7 @@ def test_symlink_loops_do_not_hang(root: Path, capsys) -> None:
 def test_symlinks_out_of_the_root_are_not_followed(root: Path, outside: Path, capsys) -> None:
     (root / "vendor").symlink_to(outside, target_is_directory=True)
     (root / "linked.py").symlink_to(outside / "broken.py")
-    put(root, "app.py", "def handler(event, context):\n    return 1\n")
+    write(root, "app.py", "def handler(event, context):\n    return 1\n")
 
     code, findings = lint(capsys)
 
@@ -644,7 +635,7 @@ def test_naming_a_symlink_out_of_the_root_on_the_command_line_reads_nothing(root
 
 def test_codeuri_through_a_symlink_out_of_the_root_is_not_read(root: Path, outside: Path, capsys) -> None:
     (root / "vendor").symlink_to(outside, target_is_directory=True)
-    put(
+    write(
         root,
         "template.yaml",
         SAM_HEADER
@@ -659,8 +650,8 @@ def test_codeuri_through_a_symlink_out_of_the_root_is_not_read(root: Path, outsi
 
 
 def test_absolute_handler_path_does_not_read_outside_the_root(root: Path, outside: Path, capsys) -> None:
-    put(root, "src/__init__.py", "")
-    put(
+    write(root, "src/__init__.py", "")
+    write(
         root,
         "template.yaml",
         SAM_HEADER

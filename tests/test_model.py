@@ -63,7 +63,7 @@ def build(tmp_path: Path) -> Project:
     code = tmp_path / "src/orders/handlers/api.py"
     code.parent.mkdir(parents=True)
     code.write_text("def handler(event, context):\n    return {}\n")
-    return build_project(tmp_path, [(tmp_path / "template.yaml", False)], [code], [], [], ("handler",))
+    return build_project(tmp_path, [(tmp_path / "template.yaml", False)], [code], [], [], {"handler"}.__contains__)
 
 
 def test_globals_merge_scalars_maps_and_lists_keeping_origins(tmp_path: Path) -> None:
@@ -113,6 +113,11 @@ def test_pattern_handlers_only_outside_template_code_roots(tmp_path: Path) -> No
     code.parent.mkdir(parents=True)
     code.write_text("def handler(event, context):\n    return {}\n")
     project = build_project(
-        tmp_path, [(tmp_path / "template.yaml", False)], [code, script], [], [], ("handler", "lambda_handler")
+        tmp_path,
+        [(tmp_path / "template.yaml", False)],
+        [code, script],
+        [],
+        [],
+        {"handler", "lambda_handler"}.__contains__,
     )
     assert [(module.rel, name) for module, name in project.pattern_handlers] == [("scripts/job.py", "lambda_handler")]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lambdalint.checks.base import CODE_CHECKS, FUNCTION_CHECKS, TEMPLATE_CHECKS
+from lambdalint.checks.base import CODE_CHECKS, FUNCTION_CHECKS
 from lambdalint.engine import ENGINE_RULES
 from lambdalint.rulepack import builtin_rules
 
-IMPLEMENTED = set(CODE_CHECKS) | set(FUNCTION_CHECKS) | set(TEMPLATE_CHECKS) | ENGINE_RULES
+IMPLEMENTED = set(CODE_CHECKS) | set(FUNCTION_CHECKS) | ENGINE_RULES
 
 
 def test_every_rule_file_has_logic() -> None:

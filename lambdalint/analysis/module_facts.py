@@ -8,7 +8,7 @@ Calls under a lazy-initialisation guard (``if _client is None:`` on a ``global``
 
 from __future__ import annotations
 
-import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -51,7 +51,6 @@ class ModuleFacts(BatchableVisitor):
         self.module_names: set[str] = set()
         self._function_stack: list[FunctionInfo] = []
         self._class_stack: list[str] = []
-        self._guard_depth = 0
         self._guards: list[cst.If] = []
 
     # -- imports -----------------------------------------------------------------------------
@@ -169,13 +168,11 @@ class ModuleFacts(BatchableVisitor):
         return None
 
 
-def handler_candidates(module: cst.Module, patterns: tuple[str, ...]) -> list[str]:
+def handler_candidates(module: cst.Module, is_handler_name: Callable[[str], bool]) -> list[str]:
     """Module-level functions that look like handlers: a matching name and two positional parameters."""
     names = []
     for statement in module.body:
-        if isinstance(statement, cst.FunctionDef) and any(
-            fnmatch.fnmatchcase(statement.name.value, pattern) for pattern in patterns
-        ):
+        if isinstance(statement, cst.FunctionDef) and is_handler_name(statement.name.value):
             params = statement.params
             if len(params.posonly_params) + len(params.params) == 2:
                 names.append(statement.name.value)

@@ -2,10 +2,9 @@
 
 A check reports a *place* (a template node or path, a libcst node, a file) and a message; the engine
 turns places into spans, applies configuration and suppressions, and never lets a check's exception
-stop the run. Checks come in three kinds, registered by rule id:
+stop the run. Checks come in two kinds, registered by rule id:
 
 - function checks see one :class:`~lambdalint.model.project.Function` (templates and cross rules);
-- template checks see one :class:`~lambdalint.model.project.Template`;
 - code checks are libcst visitors batched into one traversal per module.
 """
 
@@ -69,10 +68,8 @@ class CheckContext:
 
 
 FunctionCheck = Callable[[Function, CheckContext], Iterable[Report]]
-TemplateCheck = Callable[[Template, CheckContext], Iterable[Report]]
 
 FUNCTION_CHECKS: dict[str, FunctionCheck] = {}
-TEMPLATE_CHECKS: dict[str, TemplateCheck] = {}
 CODE_CHECKS: dict[str, type[CodeCheck]] = {}
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -81,14 +78,6 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 def function_check(rule_id: str) -> Callable[[_F], _F]:
     def register(check: _F) -> _F:
         FUNCTION_CHECKS[rule_id] = check
-        return check
-
-    return register
-
-
-def template_check(rule_id: str) -> Callable[[_F], _F]:
-    def register(check: _F) -> _F:
-        TEMPLATE_CHECKS[rule_id] = check
         return check
 
     return register

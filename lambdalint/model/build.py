@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from lambdalint.analysis.module_facts import handler_candidates
@@ -56,9 +56,9 @@ def rel_path(path: Path, root: Path) -> str:
 
 
 class ProjectBuilder:
-    def __init__(self, root: Path, handler_patterns: tuple[str, ...]) -> None:
+    def __init__(self, root: Path, is_handler_name: Callable[[str], bool]) -> None:
         self.project = Project(root=root)
-        self.handler_patterns = handler_patterns
+        self.is_handler_name = is_handler_name
         self.real_root = os.path.realpath(root)
 
     def inside_root(self, path: Path) -> bool:
@@ -323,7 +323,7 @@ class ProjectBuilder:
         for path, module in sorted(self.project.modules.items()):
             if module.is_inline or not claimed.isdisjoint(path.parents):
                 continue
-            for name in handler_candidates(module.module, self.handler_patterns):
+            for name in handler_candidates(module.module, self.is_handler_name):
                 self.project.pattern_handlers.append((module, name))
 
 
@@ -333,10 +333,10 @@ def build_project(
     python_files: Iterable[Path],
     zips: Iterable[Path],
     build_dirs: Iterable[Path],
-    handler_patterns: tuple[str, ...],
+    is_handler_name: Callable[[str], bool],
     skipped: Iterable[tuple[Path, str]] = (),
 ) -> Project:
-    builder = ProjectBuilder(root, handler_patterns)
+    builder = ProjectBuilder(root, is_handler_name)
     for path, reason in skipped:
         if not reason.startswith("not "):  # "not a template ...": nothing the user lost
             builder.project.not_analysed.append(NotAnalysed(builder.rel(path), f"not analysed: {reason}"))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from lambdalint.loaders.python import SourceModule
-from lambdalint.loaders.tree import Mapping, Node, Scalar, Sequence, scalar_value
+from lambdalint.loaders.tree import Mapping, Node, Sequence, scalar_value
 
 CodeKind = Literal["directory", "file", "zip", "inline", "s3", "image", "unknown"]
 
@@ -25,14 +25,6 @@ class Template:
     text: str
     root: Mapping
 
-    @property
-    def is_sam(self) -> bool:
-        transform = scalar_value(self.root.get("Transform"))
-        transforms = self.root.get("Transform")
-        if isinstance(transforms, Sequence):
-            return any(scalar_value(item) == "AWS::Serverless-2016-10-31" for item in transforms)
-        return transform == "AWS::Serverless-2016-10-31"
-
     def resources(self) -> Mapping | None:
         return self.root.mapping("Resources")
 
@@ -42,7 +34,8 @@ class Code:
     """Where a function's code lives, as far as the template tells."""
 
     kind: CodeKind
-    #: the code root (a directory, a zip file, or the template for inline code)
+    #: the code root: a directory, a single file, a zip, an image's Docker context; for inline
+    #: code, the key of its module in ``Project.modules``
     path: Path | None = None
     #: the template node that names the code (``CodeUri``, ``Code``, ``InlineCode``)
     node: Node | None = None
@@ -157,7 +150,3 @@ class Project:
         for module, name in self.pattern_handlers:
             result.setdefault(module.path, []).append((name, None))
         return result
-
-
-def is_scalar_string(node: Node | None) -> bool:
-    return isinstance(node, Scalar) and isinstance(node.value, str)

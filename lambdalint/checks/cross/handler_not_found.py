@@ -27,7 +27,7 @@ def handler_not_found(function: Function, context: CheckContext) -> Iterator[Rep
         if code.kind == "directory" and not code.path.is_dir():
             message = f"Handler {handler.text!r}: the code directory {code.path.name}/ does not exist"
         elif code.kind == "inline":
-            message = f"Handler {handler.text!r}: inline code is deployed as index.py, so the handler must be index.<function>"
+            message = f"Handler {handler.text!r}: inline code is deployed as index.py; name index.<function>"
         else:
             looked = " or ".join(handler.candidates)
             message = f"Handler {handler.text!r}: no {looked} in the function's code"
