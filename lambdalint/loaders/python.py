@@ -21,15 +21,23 @@ from libcst.metadata import CodeRange, PositionProvider
 from lambdalint.findings import Span
 from lambdalint.loaders.inline_code import Placement
 
+#: libcst's native parser overflows the C stack somewhere past a thousand levels of nesting (and is
+#: quadratic on long operator chains well before); real handler code stays under 50
+MAX_NESTING = 500
+
 
 class PythonLoadError(Exception):
-    """The file is not Python we can parse: the message is the parser's own words."""
+    """The file is not Python we can parse: the message is the parser's own words.
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+    ``valid`` is set when the code is valid Python that we still cannot analyse (LL006, not LL001).
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, valid: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
+        self.valid = valid
 
 
 @dataclass(eq=False)
@@ -93,12 +101,15 @@ def parse_python(text: str) -> cst.Module:
     is newer syntax than the interpreter running lambdalint, so libcst has the last word.
     """
     cpython_error: SyntaxError | None = None
+    too_deep = PythonLoadError(f"the code is nested more than {MAX_NESTING} levels deep", valid=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
-    except (RecursionError, MemoryError):
-        raise PythonLoadError("the code is nested too deeply to parse", 1, 1) from None
+            tree = ast.parse(text)
+        if _deeper_than(tree, MAX_NESTING):
+            raise too_deep
+    except (RecursionError, MemoryError):  # how deep CPython itself can go depends on its version
+        raise too_deep from None
     except ValueError as error:  # null bytes
         raise PythonLoadError(str(error), 1, 1) from None
     except SyntaxError as error:
@@ -114,3 +125,14 @@ def parse_python(text: str) -> cst.Module:
         raise PythonLoadError(message, error.raw_line, error.raw_column + 1) from None
     except RecursionError:
         raise PythonLoadError("the code is nested too deeply to parse", 1, 1) from None
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> bool:
+    """Whether the syntax tree nests deeper than ``limit`` (walked with a stack, not recursion)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False

@@ -98,11 +98,13 @@ class ProjectBuilder:
             text = decode_source(data)
             module = parse_python(text)
         except PythonLoadError as error:
-            self.project.problems.append(
-                LoadProblem(
-                    "LL001", self.rel(path), error.message, error.line, error.column, _line_of(text, error.line)
+            if error.valid:
+                self.project.not_analysed.append(NotAnalysed(self.rel(path), f"not analysed: {error.message}"))
+            else:
+                line = _line_of(text, error.line)
+                self.project.problems.append(
+                    LoadProblem("LL001", self.rel(path), error.message, error.line, error.column, line)
                 )
-            )
             return None
         source = SourceModule(path, self.rel(path), text, module)
         self.project.modules[path] = source

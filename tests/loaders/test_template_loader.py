@@ -65,7 +65,7 @@ def test_json_templates_share_the_model_with_positions() -> None:
         ("Resources:\n  A: 1\n  A: 2\n", False, "duplicate key 'A' (first defined on line 2)", 3),
         ('{"a": 1, "a": 2}', True, "duplicate key 'a' (first defined on line 1)", 1),
         ("Resources:\n  A: [1, 2\n", False, "invalid YAML", 3),
-        ('{"a": 1,}', True, "invalid JSON: Expecting property name enclosed in double quotes", 1),
+        ('{"a": 1,}', True, "invalid JSON: ", 1),  # the words depend on the Python version
         ("a: !Foo x\n", False, "unknown tag '!Foo'", 1),
         ("", False, "the document is empty", None),
         ("a: 1\n---\nb: 2\n", False, "invalid YAML", 2),
