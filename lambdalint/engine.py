@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import libcst as cst
 
@@ -36,9 +37,10 @@ from lambdalint.model.build import build_project
 from lambdalint.model.project import Function, Project
 from lambdalint.result import RunResult
 from lambdalint.rulepack import Rule, builtin_rules
-from lambdalint.suppression import apply_suppressions, scan_metadata, scan_python, scan_yaml
+from lambdalint.suppression import Scanned, apply_suppressions, scan_metadata, scan_python, scan_yaml
 
 log = logging.getLogger("lambdalint")
+_Check = TypeVar("_Check")
 
 #: rules the engine itself reports (loading, crashes, suppressions); the rest are checks
 ENGINE_RULES = frozenset({"LL001", "LL002", "LL003", "LL004", "LL005", "LL006", "LL007"})
@@ -105,8 +107,8 @@ def _with_severity(finding: Finding, config: Config) -> Finding:
     return replace(finding, severity=config.severity_for(finding.rule_id, finding.severity))
 
 
-def _directives(project: Project) -> list:
-    directives: list = []
+def _directives(project: Project) -> list[Scanned]:
+    directives: list[Scanned] = []
     for module in project.modules.values():
         if not module.is_inline:
             directives.extend(scan_python(module.rel, module.text))
@@ -124,11 +126,10 @@ class _Runner:
         self.project = project
         self.rules = rules
         self.config = config
+        #: every loaded text by path, split into lines only when a finding quotes it
+        self._texts = {module.rel: module.text for module in project.modules.values() if not module.is_inline}
+        self._texts.update((template.rel, template.text) for template in project.templates)
         self._lines: dict[str, list[str]] = {}
-        for template in project.templates:
-            self._lines[template.rel] = template.text.splitlines()
-        for module in project.modules.values():
-            self._lines.setdefault(module.rel, module.text.splitlines())
 
     def findings(self) -> list[Finding]:
         results = list(self._load_findings())
@@ -139,7 +140,7 @@ class _Runner:
         results.extend(self._code_findings())
         return results
 
-    def _enabled(self, registry: dict) -> list:
+    def _enabled(self, registry: dict[str, _Check]) -> list[tuple[str, _Check]]:
         return sorted((rule_id, check) for rule_id, check in registry.items() if rule_id in self.rules)
 
     def _context(self, rule_id: str) -> CheckContext:
@@ -235,7 +236,9 @@ class _Runner:
         return Location(place.rel, place.span, label), "file"
 
     def _line(self, location: Location) -> str:
-        lines = self._lines.get(location.path, [])
+        if location.path not in self._lines:
+            self._lines[location.path] = self._texts.get(location.path, "").splitlines()
+        lines = self._lines[location.path]
         if location.span is None or not 1 <= location.span.start_line <= len(lines):
             return ""
         return lines[location.span.start_line - 1]
