@@ -19,10 +19,12 @@ import libcst as cst
 from lambdalint import __version__
 from lambdalint import checks as _register_checks  # noqa: F401  (importing registers the checks)
 from lambdalint.analysis.module_facts import ModuleFacts
+from lambdalint.analysis.program import Program, code_roots, entry_points
 from lambdalint.checks.base import (
     CODE_CHECKS,
     FUNCTION_CHECKS,
     CheckContext,
+    CodeCheck,
     CodePlace,
     FilePlace,
     Place,
@@ -32,6 +34,7 @@ from lambdalint.checks.base import (
 from lambdalint.config import Config
 from lambdalint.discovery import discover, is_json_template
 from lambdalint.findings import Finding, Location, Severity, Span
+from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Node, Scalar, find
 from lambdalint.model.build import build_project
 from lambdalint.model.project import Function, Project
@@ -171,23 +174,31 @@ class _Runner:
 
     # -- code checks ---------------------------------------------------------------------------
     def _code_findings(self) -> Iterator[Finding]:
+        """One batched traversal per module of each code root, then each rule decides once the
+        root's call graph tells what runs per invocation."""
         checks = self._enabled(CODE_CHECKS)
         if not checks:
             return
-        for path, handlers in sorted(self.project.handlers_by_module().items()):
-            module = self.project.modules[path]
-            functions = tuple(function for _, function in handlers if function is not None)
-            facts = ModuleFacts(tuple(name for name, _ in handlers))
-            visitors = [(rule_id, cls(module, facts, self._context(rule_id))) for rule_id, cls in checks]
-            try:
-                cst.visit_batched(module.module, [facts, *(visitor for _, visitor in visitors)])
-            except Exception as error:
-                log.debug("the code traversal crashed on %s", module.rel, exc_info=True)
-                yield from (self._crash(rule_id, module.rel, error) for rule_id, _ in visitors)
-                continue
-            for rule_id, visitor in visitors:
-                for finding in self._guarded(rule_id, module.rel, visitor.finish):
-                    yield replace(finding, resource=_resource_of(functions))
+        handlers, directories = entry_points(self.project)
+        for root in code_roots(self.project.modules.values(), handlers, directories):
+            traversed: list[tuple[SourceModule, ModuleFacts, list[tuple[str, CodeCheck]]]] = []
+            for name, module in sorted(root.modules.items()):
+                facts = ModuleFacts(name)
+                visitors = [(rule_id, cls(module, facts, self._context(rule_id))) for rule_id, cls in checks]
+                try:
+                    cst.visit_batched(module.module, [facts, *(visitor for _, visitor in visitors)])
+                except Exception as error:
+                    log.debug("the code traversal crashed on %s", module.rel, exc_info=True)
+                    yield from (self._crash(rule_id, module.rel, error) for rule_id, _ in visitors)
+                    continue
+                traversed.append((module, facts, visitors))
+            program = Program(root, {module.path: facts for module, facts, _ in traversed})
+            resource = _resource_of(handler.function for handler in root.handlers if handler.function)
+            for module, _, visitors in traversed:
+                invocation = program.view(module)
+                for rule_id, visitor in visitors:
+                    for finding in self._guarded(rule_id, module.rel, partial(visitor.finish, invocation)):
+                        yield replace(finding, resource=resource)
 
     # -- reports into findings -----------------------------------------------------------------
     def _finding(self, rule_id: str, report: Report) -> Finding:
@@ -286,5 +297,6 @@ def _template_span(node: Node) -> Span:
 
 
 def _resource_of(functions: Iterable[Function]) -> tuple[str, str] | None:
-    functions = list(functions)
-    return (functions[0].template.rel, functions[0].logical_id) if len(functions) == 1 else None
+    """The one template resource some code belongs to, for Metadata suppressions (else none)."""
+    resources = {(function.template.rel, function.logical_id) for function in functions}
+    return resources.pop() if len(resources) == 1 else None

@@ -1,14 +1,15 @@
-"""Facts about one module gathered in the shared libcst traversal, before code rules decide.
+"""Facts about one module, gathered in the shared libcst traversal before code rules decide.
 
-What runs per invocation (this slice): the handler's body and every module-level function it
-reaches through calls by name in the same module. Module scope runs once per execution environment.
-Calls under a lazy-initialisation guard (``if _client is None:`` on a ``global``) or inside a
-``functools.cache``/``lru_cache`` function run once as well.
+The facts are what the call graph (:mod:`lambdalint.analysis.program`) needs: the module's imports
+(so ``b.client`` reads as ``boto3.client``), its functions and methods, the calls each makes and the
+names each reads, the objects their decorators register them with (``@app.get("/")``), and the
+values names are bound to (``session = boto3.Session()`` makes ``session.client`` read as
+``boto3.Session().client``). Calls under a lazy-initialisation guard are marked as such.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -22,12 +23,21 @@ CACHE_DECORATORS = frozenset(
 
 @dataclass
 class FunctionInfo:
-    """A module-level function (or a method, named ``Class.method``)."""
+    """A module-level function or a method (named ``Class.method``); nested functions belong to it."""
 
     name: str
     node: cst.FunctionDef
+    #: what it calls, as qualified names: local (``helper``, ``Repo``, ``Repo.get``, ``Repo().get``)
+    #: or through imports (``pkg.utils.helper``, ``boto3.client``)
     calls: set[str] = field(default_factory=set)
+    #: the names it reads, qualified the same way (``app`` in ``app.resolve(event, context)``)
+    references: set[str] = field(default_factory=set)
+    #: the objects its decorators belong to: ``app`` for ``@app.get("/orders")``
+    registered_with: set[str] = field(default_factory=set)
     globals: set[str] = field(default_factory=set)
+    #: what its local names are bound to (``session`` → ``boto3.Session()``)
+    bindings: dict[str, str] = field(default_factory=dict)
+    #: ``functools.cache`` and friends: the body runs once per distinct argument, not per invocation
     cached: bool = False
 
 
@@ -41,19 +51,25 @@ class CallSite:
 
 
 class ModuleFacts(BatchableVisitor):
-    """Imports, functions, calls between them and guards; first in every batched traversal."""
+    """First in every batched traversal; code rules read it while they visit."""
 
-    def __init__(self, handler_names: tuple[str, ...]) -> None:
+    def __init__(self, module_name: str = "") -> None:
         super().__init__()
-        self.handler_names = handler_names
+        #: the dotted name the module is imported by from its code root (``handlers.orders``)
+        self.module_name = module_name
         self.imports: dict[str, str] = {}
         self.functions: dict[str, FunctionInfo] = {}
-        self.module_names: set[str] = set()
+        self.classes: dict[str, set[str]] = {}
+        #: module-level names and what they are bound to (a qualified call, or "" when unknown)
+        self.module_bindings: dict[str, str] = {}
+        #: module-level ``a.include_router(b)`` / ``handler = Mangum(app)``: (a, b) pairs, where
+        #: ``b`` is active whenever ``a`` is
+        self.links: list[tuple[str, str]] = []
         self._function_stack: list[FunctionInfo] = []
         self._class_stack: list[str] = []
         self._guards: list[cst.If] = []
 
-    # -- imports -----------------------------------------------------------------------------
+    # -- imports -------------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = _dotted(alias.name)
@@ -66,19 +82,37 @@ class ModuleFacts(BatchableVisitor):
                 self.imports[top] = top
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar):
             return
-        module = _dotted(node.module)
+        module = self._absolute_module(node)
+        if module is None:
+            return
         for alias in node.names:
             name = _dotted(alias.name)
-            if module is None or name is None:
+            if name is None:
                 continue
             local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self.imports[local] = f"{module}.{name}"
+            self.imports[local] = f"{module}.{name}" if module else name
 
-    # -- functions and classes ---------------------------------------------------------------
+    def _absolute_module(self, node: cst.ImportFrom) -> str | None:
+        """``pkg.utils`` for ``from .utils import x`` in ``pkg.app``; ``None`` if it leaves the root."""
+        module = _dotted(node.module) if node.module is not None else ""
+        if module is None:
+            return None
+        level = len(node.relative)
+        if not level:
+            return module
+        package = self.module_name.split(".")[:-1]
+        if level - 1 > len(package):
+            return None
+        base = package[: len(package) - (level - 1)]
+        return ".".join([*base, module] if module else base)
+
+    # -- functions and classes -----------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._class_stack.append(node.name.value)
+        if not self._function_stack and len(self._class_stack) == 1:
+            self.classes[node.name.value] = set()
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._class_stack.pop()
@@ -89,7 +123,14 @@ class ModuleFacts(BatchableVisitor):
             return
         name = ".".join([*self._class_stack, node.name.value])
         info = FunctionInfo(name, node)
-        info.cached = any(self.qualified_name(_undecorated(d.decorator)) in CACHE_DECORATORS for d in node.decorators)
+        for decorator in node.decorators:
+            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            info.cached = info.cached or self.qualified_name(target) in CACHE_DECORATORS
+            if isinstance(target, cst.Attribute) and (owner := _dotted(target.value)) is not None:
+                head, _, rest = owner.partition(".")
+                info.registered_with.add(".".join(filter(None, [self.imports.get(head, head), rest])))
+        if len(self._class_stack) == 1 and self._class_stack[0] in self.classes:
+            self.classes[self._class_stack[0]].add(node.name.value)
         self.functions[name] = info
         self._function_stack.append(info)
 
@@ -102,7 +143,7 @@ class ModuleFacts(BatchableVisitor):
 
     def visit_If(self, node: cst.If) -> None:
         current = self.current_function
-        if current is not None and _guards_lazy_init(node.test, current.globals, self.module_names):
+        if current is not None and _guards_lazy_init(node.test, current.globals, set(self.module_bindings)):
             self._guards.append(node)
 
     def leave_If(self, original_node: cst.If) -> None:
@@ -112,53 +153,73 @@ class ModuleFacts(BatchableVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         current = self.current_function
         if current is None:
+            self._link_module_level_call(node)
             return
         func = node.func
-        if isinstance(func, cst.Name):
-            current.calls.add(func.value)
-            current.calls.add(f"{func.value}.__init__")  # instantiating a class runs its __init__
-        elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
             owner = current.name.rpartition(".")[0]
             if owner:
                 current.calls.add(f"{owner}.{func.attr.value}")
+            return
+        target = self.qualified_name(func)
+        if target is not None:
+            current.calls.add(target)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        current = self.current_function
+        if current is not None:
+            current.references.add(self.imports.get(node.value, node.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if not self._function_stack:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self.module_names.add(target.target.value)
+        value = self._binding(node.value)
+        current = self.current_function
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                if current is None:
+                    self.module_bindings[target.target.value] = value
+                    self._link_arguments(target.target.value, node.value)
+                else:
+                    current.bindings[target.target.value] = value
 
-    # -- what rules ask ----------------------------------------------------------------------
+    def _binding(self, value: cst.BaseExpression) -> str:
+        if isinstance(value, cst.Call):
+            return self.qualified_name(value) or ""
+        return ""
+
+    def _link_module_level_call(self, node: cst.Call) -> None:
+        """``app.include_router(router)`` at module scope: ``router`` serves whenever ``app`` does."""
+        if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+            self._link_arguments(node.func.value.value, node)
+
+    def _link_arguments(self, owner: str, value: cst.BaseExpression) -> None:
+        if isinstance(value, cst.Call):
+            for argument in value.args:
+                if isinstance(argument.value, cst.Name):
+                    self.links.append((owner, argument.value.value))
+
+    # -- what rules ask ------------------------------------------------------------------------
     @property
     def current_function(self) -> FunctionInfo | None:
         return self._function_stack[-1] if self._function_stack else None
 
     def call_site(self, node: cst.Call) -> CallSite | None:
-        """Record where a call is, for a rule to decide on in ``finish``; ``None`` at module scope."""
+        """Where a call is, for a rule to decide on in ``finish``; ``None`` at module scope."""
         current = self.current_function
         if current is None:
             return None
         return CallSite(node, current.name, lazily_guarded=bool(self._guards))
 
-    def per_invocation(self) -> set[str]:
-        """Names of the functions that run on every invocation: the handlers and what they call."""
-        reached: set[str] = set()
-        pending = [name for name in self.handler_names if name in self.functions]
-        while pending:
-            name = pending.pop()
-            if name in reached:
-                continue
-            reached.add(name)
-            info = self.functions[name]
-            if info.cached:
-                continue
-            pending.extend(callee for callee in info.calls if callee in self.functions)
-        return {name for name in reached if not self.functions[name].cached}
-
     def qualified_name(self, expression: cst.BaseExpression) -> str | None:
-        """``boto3.client`` for ``b.client`` after ``import boto3 as b``; calls become ``name()``."""
+        """What an expression names, through imports and bindings.
+
+        ``boto3.client`` for ``b.client`` after ``import boto3 as b``; a call adds ``()``, so
+        ``session.client`` after ``session = boto3.Session()`` is ``boto3.Session().client``.
+        """
         if isinstance(expression, cst.Name):
-            return self.imports.get(expression.value, expression.value)
+            name = expression.value
+            current = self.current_function
+            bound = (current.bindings.get(name) if current else None) or self.module_bindings.get(name)
+            return bound or self.imports.get(name, name)
         if isinstance(expression, cst.Attribute):
             base = self.qualified_name(expression.value)
             return None if base is None else f"{base}.{expression.attr.value}"
@@ -166,6 +227,17 @@ class ModuleFacts(BatchableVisitor):
             base = self.qualified_name(expression.func)
             return None if base is None else f"{base}()"
         return None
+
+    def names_in(self, node: cst.CSTNode) -> Iterator[str]:
+        """The plain names an expression mentions."""
+        found: list[str] = []
+
+        class _Names(cst.CSTVisitor):
+            def visit_Name(self, name: cst.Name) -> None:
+                found.append(name.value)
+
+        node.visit(_Names())
+        return iter(found)
 
 
 def handler_candidates(module: cst.Module, is_handler_name: Callable[[str], bool]) -> list[str]:
@@ -186,11 +258,6 @@ def _dotted(node: cst.BaseExpression) -> str | None:
         base = _dotted(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
-
-
-def _undecorated(decorator: cst.BaseExpression) -> cst.BaseExpression:
-    """``lru_cache`` for ``@lru_cache(maxsize=32)``."""
-    return decorator.func if isinstance(decorator, cst.Call) else decorator
 
 
 def _guards_lazy_init(test: cst.BaseExpression, global_names: set[str], module_names: set[str]) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import libcst as cst
 
@@ -21,6 +21,10 @@ from lambdalint.findings import Severity, Span
 from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Node, Path
 from lambdalint.model.project import Function, Project, Template
+
+if TYPE_CHECKING:
+    from lambdalint.analysis.module_facts import ModuleFacts
+    from lambdalint.analysis.program import Invocation
 
 
 @dataclass(frozen=True)
@@ -97,11 +101,12 @@ class CodeCheck(BatchableVisitor):
 
     rule_id: ClassVar[str]
 
-    def __init__(self, module: SourceModule, facts: Any, context: CheckContext) -> None:
+    def __init__(self, module: SourceModule, facts: ModuleFacts, context: CheckContext) -> None:
         super().__init__()
         self.module = module
         self.facts = facts
         self.context = context
 
-    def finish(self) -> Iterator[Report]:
+    def finish(self, invocation: Invocation) -> Iterator[Report]:
+        """The rule's findings for this module, once ``invocation`` knows what runs per invocation."""
         return iter(())

@@ -140,13 +140,3 @@ class Project:
     not_analysed: list[NotAnalysed] = field(default_factory=list)
     zips: list[Path] = field(default_factory=list)
     build_dirs: list[Path] = field(default_factory=list)
-
-    def handlers_by_module(self) -> dict[Path, list[tuple[str, Function | None]]]:
-        """Handler function names per module path: from templates, then from name patterns."""
-        result: dict[Path, list[tuple[str, Function | None]]] = {}
-        for function in self.functions:
-            if function.handler and function.handler.module and function.is_python():
-                result.setdefault(function.handler.module.path, []).append((function.handler.function_name, function))
-        for module, name in self.pattern_handlers:
-            result.setdefault(module.path, []).append((name, None))
-        return result

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import libcst as cst
 
 from lambdalint.analysis.module_facts import CallSite
+from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodeCheck, CodePlace, Report, code_check
 from lambdalint.findings import Severity
 
@@ -31,17 +33,9 @@ SESSION_METHODS = frozenset({"client", "resource", "create_client"})
 class ClientInHandler(CodeCheck):
     rule_id = "LL110"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.sites: list[tuple[CallSite, str]] = []
-        #: variables assigned a session, anywhere in the module (``session = boto3.Session()``)
-        self.session_names: set[str] = set()
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if isinstance(node.value, cst.Call) and self.facts.qualified_name(node.value.func) in SESSION_FACTORIES:
-            self.session_names.update(
-                target.target.value for target in node.targets if isinstance(target.target, cst.Name)
-            )
 
     def visit_Call(self, node: cst.Call) -> None:
         what = self._creates(node)
@@ -52,16 +46,17 @@ class ClientInHandler(CodeCheck):
             self.sites.append((site, what))
 
     def _creates(self, node: cst.Call) -> str | None:
-        """What the call creates ("client", "resource", "session"), or ``None``."""
-        name = self.facts.qualified_name(node.func)
+        """What the call creates ("client", "resource", "session"), or ``None``.
+
+        A session's client (``boto3.Session().client``, or ``session.client`` on a name bound to
+        one) is the client; the session it is built on is then not reported a second time.
+        """
+        name = self.facts.qualified_name(node.func) or ""
         if name in CLIENT_FACTORIES:
             return name.rsplit(".", 1)[1]
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in SESSION_METHODS:
-            receiver = node.func.value
-            if (isinstance(receiver, cst.Call) and self.facts.qualified_name(receiver.func) in SESSION_FACTORIES) or (
-                isinstance(receiver, cst.Name) and receiver.value in self.session_names
-            ):
-                return "client" if node.func.attr.value != "resource" else "resource"
+        owner, _, method = name.rpartition(".")
+        if method in SESSION_METHODS and owner.removesuffix("()") in SESSION_FACTORIES and owner.endswith("()"):
+            return "resource" if method == "resource" else "client"
         if name in SESSION_FACTORIES and not self._is_receiver_of_client_call(node):
             return "session"
         return None
@@ -72,24 +67,18 @@ class ClientInHandler(CodeCheck):
             isinstance(outer.node.func, cst.Attribute) and outer.node.func.value is node for outer, _ in self.sites
         )
 
-    def finish(self) -> Iterator[Report]:
-        per_invocation = self.facts.per_invocation()
-        handler_defs = [
-            self.facts.functions[name].node for name in self.facts.handler_names if name in self.facts.functions
-        ]
+    def finish(self, invocation: Invocation) -> Iterator[Report]:
         for site, what in self.sites:
-            if site.function not in per_invocation:
+            if not invocation.runs_per_invocation(site.function):
                 continue
-            related = tuple(
-                (CodePlace(self.module, d.name), "the handler, which runs this on every invocation")
-                for d in handler_defs
-            )
+            place = CodePlace(self.module, site.node)
+            related = invocation.related(site.function)
             if _depends_on_parameters(site.node, self.facts.functions[site.function].node):
                 yield Report(
                     f"boto3 {what} created on every invocation from per-request values; cache it in a "
                     "module-level dict keyed by those values (or functools.lru_cache) so warm "
                     "invocations reuse it",
-                    CodePlace(self.module, site.node),
+                    place,
                     related,
                     severity=Severity.NOTE,
                 )
@@ -97,7 +86,7 @@ class ClientInHandler(CodeCheck):
                 yield Report(
                     f"boto3 {what} created on every invocation; create it once at module scope so warm "
                     "invocations reuse it and its connections",
-                    CodePlace(self.module, site.node),
+                    place,
                     related,
                 )
 
