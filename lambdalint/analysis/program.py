@@ -57,6 +57,8 @@ class Program:
         self.facts = facts
         self._by_name = {name: module.path for name, module in root.modules.items()}
         self._parent: dict[Key, Key | None] = {}
+        #: the calls between functions reached from a handler
+        self._edges: dict[Key, list[Key]] = {}
         self._walk()
 
     # -- resolution ----------------------------------------------------------------------------
@@ -119,10 +121,12 @@ class Program:
             info = self.facts[key[0]].functions[key[1]]
             if info.cached:
                 continue
-            for target in info.calls:
+            for target in sorted(info.calls):
                 callee = self._resolve(key[0], target)
-                if callee is not None and callee not in self._parent:
-                    queue.append((callee, key))
+                if callee is not None:
+                    self._edges.setdefault(key, []).append(callee)
+                    if callee not in self._parent:
+                        queue.append((callee, key))
             for reference in info.references:
                 obj = self._objects(key[0], reference)
                 if obj is not None:
@@ -186,6 +190,23 @@ class Program:
             current = self._parent.get(current)
         return list(reversed(chain))
 
+    def cycle(self, start: Key) -> list[Key] | None:
+        """A shortest chain of calls from ``start`` back to itself, ``start`` first, if there is one."""
+        parents: dict[Key, Key] = {}
+        queue = deque([start])
+        while queue:
+            key = queue.popleft()
+            for callee in self._edges.get(key, ()):
+                if callee == start:
+                    chain = [key]
+                    while chain[-1] != start:
+                        chain.append(parents[chain[-1]])
+                    return list(reversed(chain))
+                if callee not in parents:
+                    parents[callee] = key
+                    queue.append(callee)
+        return None
+
     def definition(self, key: Key) -> cst.FunctionDef:
         return self.facts[key[0]].functions[key[1]].node
 
@@ -211,6 +232,15 @@ class Invocation:
         places: list[tuple[Place, str]] = [(self._place(handler), "the handler, which runs this on every invocation")]
         places += [(self._place(key), f"reached per invocation: {key[1]}") for key in calls[-CHAIN_LIMIT:]]
         return tuple(places)
+
+    def cycle(self, function: str) -> tuple[tuple[Place, str], ...] | None:
+        """The calls by which ``function`` reaches itself again (as related locations), if it does."""
+        chain = self._program.cycle((self.module.path, function))
+        if chain is None:
+            return None
+        return tuple(
+            (self._place(key), f"calls {callee[1]}") for key, callee in zip(chain, [*chain[1:], chain[0]], strict=True)
+        )
 
     def lambda_functions(self) -> tuple[Function, ...]:
         """The template functions whose code root holds this module."""

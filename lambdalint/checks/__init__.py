@@ -1,19 +1,11 @@
-"""Rule logic written in Python, by kind. Importing this package registers every check."""
+"""Rule logic written in Python, by kind: ``code/``, ``template/``, ``cross/``.
 
-from lambdalint.checks.code import client_in_handler
-from lambdalint.checks.cross import handler_not_found
-from lambdalint.checks.template import (
-    environment_too_large,
-    quota_out_of_range,
-    reserved_environment_variable,
-    too_many_layers,
-)
+Importing this package imports every module below it, which registers its checks: adding a rule
+is adding its module (and its rule file), nothing else.
+"""
 
-__all__ = [
-    "client_in_handler",
-    "environment_too_large",
-    "handler_not_found",
-    "quota_out_of_range",
-    "reserved_environment_variable",
-    "too_many_layers",
-]
+import importlib
+import pkgutil
+
+for _module in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+    importlib.import_module(_module.name)
