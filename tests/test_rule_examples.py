@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lambdalint.checks.base import CODE_CHECKS, CodeCheck, Report
-from lambdalint.config import load_config
+from lambdalint.config import config_from_mapping
 from lambdalint.engine import run
 from lambdalint.rulepack import Example, Rule, builtin_rules
 
@@ -31,7 +31,7 @@ def lint_example(rule: Rule, example: Example, directory: Path) -> set[tuple[str
         target = directory / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    config = load_config(None).merged_with(select=(rule.id, *example.select), ignore=(), fail_on=None)
+    config = config_from_mapping(example.config, base=directory).merged_with(select=(rule.id, *example.select))
     result = run([directory], config, root=directory)
     return {
         (finding.location.path, finding.location.span.start_line if finding.location.span else 0, finding.rule_id)

@@ -50,3 +50,33 @@ def test_severity_follows_where_the_arguments_come_from(
     tmp_path: Path, code: str, expected: list[tuple[int, Severity]]
 ) -> None:
     assert ll110_severities(tmp_path, code) == expected
+
+
+def test_a_connection_to_the_tenants_database_is_a_note_with_cache_advice(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import psycopg2\n\ndef handler(event, context):\n"
+        "    tenant = event['tenant']\n"
+        "    return psycopg2.connect(host=f'{tenant}.db.internal')\n"
+    )
+    result = run([tmp_path], load_config(None).merged_with(select=["LL111"]), root=tmp_path)
+    (finding,) = result.reported
+    assert (finding.location.span.start_line, finding.severity) == (5, Severity.NOTE)
+    assert finding.message == (
+        "database connection created on every invocation from per-request values; cache it in a "
+        "module-level dict keyed by those values (or functools.lru_cache) so warm invocations reuse it"
+    )
+
+
+def test_the_chain_from_the_handler_is_related(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import boto3\n\ndef publish(message):\n    boto3.client('sns').publish(Message=message)\n\n"
+        "def notify(order):\n    publish(order['id'])\n\n"
+        "def handler(event, context):\n    notify(event)\n"
+    )
+    result = run([tmp_path], load_config(None).merged_with(select=["LL110"]), root=tmp_path)
+    (finding,) = result.reported
+    assert [(r.span.start_line, r.label) for r in finding.related] == [
+        (9, "the handler, which runs this on every invocation"),
+        (6, "reached per invocation: notify"),
+        (3, "reached per invocation: publish"),
+    ]

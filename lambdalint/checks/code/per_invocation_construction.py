@@ -1,0 +1,101 @@
+"""What LL110 and LL111 share: something expensive constructed on every invocation.
+
+A rule names what a call constructs; this decides whether the call runs per invocation (not at
+module scope, not under a lazy-initialisation guard, not in a cached factory), and words the
+finding: move it to module scope, or, when its arguments come from the request (a tenant's region
+or endpoint), cache it keyed by those arguments, at note level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import libcst as cst
+
+from lambdalint.analysis.module_facts import CallSite
+from lambdalint.analysis.program import Invocation
+from lambdalint.checks.base import CodeCheck, CodePlace, Report
+from lambdalint.findings import Severity
+
+
+class PerInvocationConstruction(CodeCheck):
+    """Reports calls that :meth:`constructs` recognises when they run per invocation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sites: list[tuple[CallSite, str]] = []
+
+    def constructs(self, node: cst.Call) -> str | None:
+        """What the call builds, in words for the message ("boto3 client"), or ``None``."""
+        raise NotImplementedError
+
+    def visit_Call(self, node: cst.Call) -> None:
+        what = self.constructs(node)
+        if what is None:
+            return
+        site = self.facts.call_site(node)
+        if site is not None and not site.lazily_guarded:
+            self.sites.append((site, what))
+
+    def finish(self, invocation: Invocation) -> Iterator[Report]:
+        for site, what in self.sites:
+            if not invocation.runs_per_invocation(site.function):
+                continue
+            place = CodePlace(self.module, site.node)
+            related = invocation.related(site.function)
+            if _depends_on_parameters(site.node, self.facts.functions[site.function].node):
+                yield Report(
+                    f"{what} created on every invocation from per-request values; cache it in a "
+                    "module-level dict keyed by those values (or functools.lru_cache) so warm "
+                    "invocations reuse it",
+                    place,
+                    related,
+                    severity=Severity.NOTE,
+                )
+            else:
+                yield Report(
+                    f"{what} created on every invocation; create it once at module scope so warm "
+                    "invocations reuse it and its connections",
+                    place,
+                    related,
+                )
+
+
+def _depends_on_parameters(call: cst.Call, function: cst.FunctionDef) -> bool:
+    """Whether the call's arguments come from the function's parameters (the event, say), directly
+    or through local variables assigned from them (``region = event["region"]``)."""
+    params = function.params
+    derived = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    derived -= {"self", "cls", "context"}
+    collector = _AssignedFrom(derived)
+    function.body.visit(collector)
+    return any(_names(argument.value) & collector.derived for argument in call.args)
+
+
+class _AssignedFrom(cst.CSTVisitor):
+    """Grows ``derived`` with the names assigned from expressions that mention it, in code order."""
+
+    def __init__(self, derived: set[str]) -> None:
+        super().__init__()
+        self.derived = derived
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if _names(node.value) & self.derived:
+            for target in node.targets:
+                self.derived |= _names(target.target)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # nested functions have their own locals
+
+
+def _names(expression: cst.CSTNode) -> set[str]:
+    """Every plain name an expression mentions."""
+    found: set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+    expression.visit(_Names())
+    return found
