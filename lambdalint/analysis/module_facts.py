@@ -147,7 +147,23 @@ class ModuleFacts(BatchableVisitor):
             self._guards.append(node)
 
     def leave_If(self, original_node: cst.If) -> None:
-        if self._guards and self._guards[-1] is original_node:
+        self._leave_guard(original_node)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        """``_client = _client or boto3.client("s3")``: the right side runs once."""
+        current = self.current_function
+        if (
+            current is not None
+            and isinstance(node.operator, cst.Or)
+            and _names_state(node.left, current.globals, set(self.module_bindings))
+        ):
+            self._guards.append(node)
+
+    def leave_BooleanOperation(self, original_node: cst.BooleanOperation) -> None:
+        self._leave_guard(original_node)
+
+    def _leave_guard(self, node: cst.CSTNode) -> None:
+        if self._guards and self._guards[-1] is node:
             self._guards.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -280,9 +296,12 @@ def _guards_lazy_init(test: cst.BaseExpression, global_names: set[str], module_n
 
 
 def _names_state(expression: cst.BaseExpression, global_names: set[str], module_names: set[str]) -> bool:
-    """A ``global`` name, or a lookup in a module-level container (``CACHE.get(key)``)."""
+    """State that outlives the invocation: a ``global`` name, an attribute of ``self`` (an object
+    kept across invocations initialises it once), a lookup in a module-level container."""
     if isinstance(expression, cst.Name):
         return expression.value in global_names
+    if isinstance(expression, cst.Attribute):
+        return isinstance(expression.value, cst.Name) and expression.value.value == "self"
     if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
         owner = expression.func.value
         return expression.func.attr.value == "get" and isinstance(owner, cst.Name) and owner.value in module_names
