@@ -14,8 +14,6 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-import libcst as cst
-
 from lambdalint import __version__
 from lambdalint import checks as _register_checks  # noqa: F401  (importing registers the checks)
 from lambdalint.analysis.module_facts import ModuleFacts
@@ -186,7 +184,7 @@ class _Runner:
                 facts = ModuleFacts(name)
                 visitors = [(rule_id, cls(module, facts, self._context(rule_id))) for rule_id, cls in checks]
                 try:
-                    cst.visit_batched(module.module, [facts, *(visitor for _, visitor in visitors)])
+                    module.traverse([facts, *(visitor for _, visitor in visitors)])
                 except Exception as error:
                     log.debug("the code traversal crashed on %s", module.rel, exc_info=True)
                     yield from (self._crash(rule_id, module.rel, error) for rule_id, _ in visitors)

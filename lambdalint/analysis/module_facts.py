@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from lambdalint.analysis.batching import BatchableVisitor
-
 CACHE_DECORATORS = frozenset(
     {"functools.cache", "functools.lru_cache", "functools.cached_property", "cachetools.cached"}
 )
@@ -39,6 +37,9 @@ class FunctionInfo:
     bindings: dict[str, str] = field(default_factory=dict)
     #: ``functools.cache`` and friends: the body runs once per distinct argument, not per invocation
     cached: bool = False
+    #: its parameters (but ``self``, ``cls``, ``context``) and the local names assigned from them,
+    #: in code order: values that may change from one invocation to the next
+    request_names: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class CallSite:
     lazily_guarded: bool
 
 
-class ModuleFacts(BatchableVisitor):
+class ModuleFacts(cst.BatchableCSTVisitor):
     """First in every batched traversal; code rules read it while they visit."""
 
     def __init__(self, module_name: str = "") -> None:
@@ -65,9 +66,13 @@ class ModuleFacts(BatchableVisitor):
         #: module-level ``a.include_router(b)`` / ``handler = Mangum(app)``: (a, b) pairs, where
         #: ``b`` is active whenever ``a`` is
         self.links: list[tuple[str, str]] = []
+        #: the names each call mentions (its callee and arguments)
+        self.call_names: dict[cst.Call, set[str]] = {}
         self._function_stack: list[FunctionInfo] = []
         self._class_stack: list[str] = []
-        self._guards: list[cst.If] = []
+        self._guards: list[cst.CSTNode] = []
+        #: names seen inside the calls and assignments being visited (innermost last)
+        self._collecting: list[set[str]] = []
 
     # -- imports -------------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -123,6 +128,9 @@ class ModuleFacts(BatchableVisitor):
             return
         name = ".".join([*self._class_stack, node.name.value])
         info = FunctionInfo(name, node)
+        params = node.params
+        info.request_names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+        info.request_names -= {"self", "cls", "context"}
         for decorator in node.decorators:
             target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
             info.cached = info.cached or self.qualified_name(target) in CACHE_DECORATORS
@@ -167,6 +175,7 @@ class ModuleFacts(BatchableVisitor):
             self._guards.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._collecting.append(set())
         current = self.current_function
         if current is None:
             self._link_module_level_call(node)
@@ -181,12 +190,30 @@ class ModuleFacts(BatchableVisitor):
         if target is not None:
             current.calls.add(target)
 
+    def leave_Call(self, original_node: cst.Call) -> None:
+        names = self._collecting.pop()
+        self.call_names[original_node] = names
+        if self._collecting:
+            self._collecting[-1].update(names)
+
     def visit_Name(self, node: cst.Name) -> None:
+        if self._collecting:
+            self._collecting[-1].add(node.value)
         current = self.current_function
         if current is not None:
             current.references.add(self.imports.get(node.value, node.value))
 
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        """``region = event["region"]`` makes ``region`` a per-request value too."""
+        names = self._collecting.pop()
+        current = self.current_function
+        if current is not None and names & current.request_names:
+            for target in original_node.targets:
+                if isinstance(target.target, cst.Name):
+                    current.request_names.add(target.target.value)
+
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._collecting.append(set())
         value = self._binding(node.value)
         current = self.current_function
         for target in node.targets:

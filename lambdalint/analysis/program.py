@@ -184,9 +184,11 @@ class Program:
     def chain(self, key: Key) -> list[Key]:
         """The calls from a handler to ``key``, handler first."""
         chain: list[Key] = []
+        seen: set[Key] = set()
         current: Key | None = key
-        while current is not None and current not in chain:
+        while current is not None and current not in seen:
             chain.append(current)
+            seen.add(current)
             current = self._parent.get(current)
         return list(reversed(chain))
 
@@ -283,24 +285,24 @@ def code_roots(
     """
     modules = [module for module in modules if not module.is_inline]
     handlers = list(handlers)
-    roots: dict[Path, list[SourceModule]] = {}
-    claimed: set[Path] = set()
-    for directory in sorted(set(directories)):
-        members = [module for module in modules if directory in module.path.parents]
-        roots[directory] = members
-        claimed.update(module.path for module in members)
+    under: dict[Path, list[SourceModule]] = {}  # every folder → the modules below it
+    for module in modules:
+        for folder in module.path.parents:
+            under.setdefault(folder, []).append(module)
+    roots = {directory: under.get(directory, []) for directory in set(directories)}
+    claimed = {module.path for members in roots.values() for module in members}
     for handler in handlers:
         if handler.module.is_inline:
             roots.setdefault(handler.module.path, [handler.module])
         elif handler.module.path not in claimed:
             directory = _package_root(handler.module.path)
-            roots.setdefault(directory, [m for m in modules if directory in m.path.parents])
+            roots.setdefault(directory, under.get(directory, []))
     result = []
     for directory, members in sorted(roots.items()):
-        by_name = {_module_name(module, directory): module for module in members}
-        inside = tuple(h for h in handlers if h.module in members)
+        paths = {module.path for module in members}
+        inside = tuple(handler for handler in handlers if handler.module.path in paths)
         if inside:
-            result.append(CodeRoot(directory, by_name, inside))
+            result.append(CodeRoot(directory, {_module_name(m, directory): m for m in members}, inside))
     return result
 
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import libcst as cst
 
-from lambdalint.analysis.batching import BatchableVisitor
 from lambdalint.findings import Severity, Span
 from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Node, Path
@@ -92,7 +91,7 @@ def code_check(cls: type[CodeCheck]) -> type[CodeCheck]:
     return cls
 
 
-class CodeCheck(BatchableVisitor):
+class CodeCheck(cst.BatchableCSTVisitor):
     """A code rule: visits one module in the shared traversal, then decides in :meth:`finish`.
 
     Decisions wait for :meth:`finish` because what runs per invocation is only known once the

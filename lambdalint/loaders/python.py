@@ -10,15 +10,16 @@ import ast
 import io
 import tokenize
 import warnings
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 
 from lambdalint.findings import Span
+from lambdalint.loaders.cst_walk import walk
 from lambdalint.loaders.inline_code import Placement
 
 #: libcst's native parser overflows the C stack somewhere past a thousand levels of nesting (and is
@@ -42,7 +43,12 @@ class PythonLoadError(Exception):
 
 @dataclass(eq=False)
 class SourceModule:
-    """A parsed Python file (or inline code from a template, placed at its lines there)."""
+    """A parsed Python file (or inline code from a template, placed at its lines there).
+
+    Positions cost as much as the parse when computed for a whole module (libcst's
+    PositionProvider generates the code again), so they are computed for the top-level statement
+    that holds a reported node only; :meth:`traverse` notes which statement holds each node.
+    """
 
     path: Path
     rel: str
@@ -50,23 +56,57 @@ class SourceModule:
     module: cst.Module
     #: inline code: where the code's lines and columns sit in its template
     placement: Placement | None = None
-    _positions: Mapping[cst.CSTNode, Any] | None = field(default=None, repr=False)
+    #: CPython's tree of the same code (``None`` for syntax newer than the running interpreter)
+    syntax: ast.Module | None = None
+    _statement_of: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict, repr=False)
+    _first_lines: dict[cst.CSTNode, int] | None = field(default=None, repr=False)
+    _positions: dict[cst.CSTNode, CodeRange] = field(default_factory=dict, repr=False)
 
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
+    def traverse(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+        """One traversal for all ``visitors``, noting each node's top-level statement."""
+        top = set(self.module.body)
+        statement: list[cst.CSTNode] = []
+
+        def note(node: cst.CSTNode) -> None:
+            if node in top:
+                statement[:] = [node]
+            elif statement:
+                self._statement_of[node] = statement[0]
+
+        walk(self.module, visitors, before_visit=note)
+
     def span(self, node: cst.CSTNode) -> Span:
         """The node's 1-based span in the file that holds it."""
-        if self._positions is None:
-            # The provider's code generation alone: MetadataWrapper.resolve adds a second full
-            # traversal and doubles the cost, for nothing we use.
-            provider = PositionProvider()
-            provider._gen_impl(self.module)
-            self._positions = provider._computed
-        code_range = cast(CodeRange, self._positions[node])
+        if node not in self._positions:
+            self._locate(self._statement_of.get(node, node))
+        code_range = self._positions.get(node) or self._locate(None)[node]
         start = self.place(code_range.start.line, code_range.start.column + 1)
         return Span(*start, *self.place(code_range.end.line, code_range.end.column + 1))
+
+    def _locate(self, statement: cst.CSTNode | None) -> dict[cst.CSTNode, CodeRange]:
+        """Positions of every node in a top-level statement (``None``: in the whole module)."""
+        if statement is None or statement not in self.first_lines():
+            self._positions.update(_positions(self.module, 0))
+        else:
+            alone = self.module.with_changes(body=[statement], header=[], footer=[])
+            self._positions.update(_positions(alone, self.first_lines()[statement]))
+        return self._positions
+
+    def first_lines(self) -> dict[cst.CSTNode, int]:
+        """How many lines come before each top-level statement (its comments included)."""
+        if self._first_lines is None:
+            self._first_lines = _first_lines_from(self.module, self.syntax) if self.syntax else None
+        if self._first_lines is None:  # no CPython tree, or one that does not pair up
+            line = len(self.module.header)
+            self._first_lines = {}
+            for statement in self.module.body:
+                self._first_lines[statement] = line
+                line += self.module.code_for_node(statement).count("\n")
+        return self._first_lines
 
     def place(self, line: int, column: int) -> tuple[int, int]:
         """A 1-based position in the code as a position in the file that holds it."""
@@ -75,6 +115,37 @@ class SourceModule:
     @property
     def is_inline(self) -> bool:
         return self.placement is not None
+
+
+def _first_lines_from(module: cst.Module, syntax: ast.Module) -> dict[cst.CSTNode, int] | None:
+    """Lines before each top-level statement, read off CPython's tree: the statements pair up in
+    order (a line of ``a; b`` is one libcst statement and two of CPython's)."""
+    cpython = iter(syntax.body)
+    lines: dict[cst.CSTNode, int] = {}
+    try:
+        for statement in module.body:
+            count = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+            first = [next(cpython) for _ in range(count)][0]
+            decorators = getattr(first, "decorator_list", [])
+            start = min([first.lineno, *(decorator.lineno for decorator in decorators)])
+            lines[statement] = start - 1 - len(statement.leading_lines)
+    except StopIteration:
+        return None
+    return lines if next(cpython, None) is None else None
+
+
+def _positions(module: cst.Module, line_offset: int) -> dict[cst.CSTNode, CodeRange]:
+    """Every node's position, ``line_offset`` lines down. (The provider's code generation alone:
+    ``MetadataWrapper.resolve`` would add a second traversal for nothing we use.)"""
+    provider = PositionProvider()
+    provider._gen_impl(module)
+    computed = cast(dict[cst.CSTNode, CodeRange], provider._computed)
+    if not line_offset:
+        return computed
+    return {
+        node: CodeRange((r.start.line + line_offset, r.start.column), (r.end.line + line_offset, r.end.column))
+        for node, r in computed.items()
+    }
 
 
 def decode_source(data: bytes) -> str:
@@ -92,8 +163,9 @@ def decode_source(data: bytes) -> str:
         raise PythonLoadError(message, line, column) from None
 
 
-def parse_python(text: str) -> cst.Module:
-    """Parse with libcst, behind CPython's own parser.
+def parse_python(text: str) -> tuple[cst.Module, ast.Module | None]:
+    """Parse with libcst, behind CPython's own parser; CPython's tree comes along (it places
+    statements by line without generating code again).
 
     libcst's native parser overflows the C stack on deeply nested code and takes the process
     down (LibCST #619); CPython's parser refuses such code with an exception, costs a tenth of
@@ -101,6 +173,7 @@ def parse_python(text: str) -> cst.Module:
     is newer syntax than the interpreter running lambdalint, so libcst has the last word.
     """
     cpython_error: SyntaxError | None = None
+    tree: ast.Module | None = None
     too_deep = PythonLoadError(f"the code is nested more than {MAX_NESTING} levels deep", valid=True)
     try:
         with warnings.catch_warnings():
@@ -117,7 +190,7 @@ def parse_python(text: str) -> cst.Module:
             raise PythonLoadError(error.msg, error.lineno, error.offset) from None
         cpython_error = error
     try:
-        return cst.parse_module(text)
+        return cst.parse_module(text), tree
     except cst.ParserSyntaxError as error:
         if cpython_error is not None:
             raise PythonLoadError(cpython_error.msg, cpython_error.lineno, cpython_error.offset) from None

@@ -96,7 +96,7 @@ class ProjectBuilder:
         text = ""
         try:
             text = decode_source(data)
-            module = parse_python(text)
+            module, syntax = parse_python(text)
         except PythonLoadError as error:
             if error.valid:
                 self.project.not_analysed.append(NotAnalysed(self.rel(path), f"not analysed: {error.message}"))
@@ -106,7 +106,7 @@ class ProjectBuilder:
                     LoadProblem("LL001", self.rel(path), error.message, error.line, error.column, line)
                 )
             return None
-        source = SourceModule(path, self.rel(path), text, module)
+        source = SourceModule(path, self.rel(path), text, module, syntax=syntax)
         self.project.modules[path] = source
         return source
 
@@ -278,7 +278,7 @@ class ProjectBuilder:
             return Code("unknown", node=node, reason="inline code built with an intrinsic function is not analysed")
         where = placement(template.text.splitlines(), node)
         try:
-            module = parse_python(node.value)
+            module, _ = parse_python(node.value)
         except PythonLoadError as error:
             if runtime is None:
                 return Code("inline", None, node)  # no runtime stated: maybe not Python at all

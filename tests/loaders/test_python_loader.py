@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from lambdalint.findings import Span
 from lambdalint.loaders.inline_code import Placement
@@ -31,10 +32,41 @@ def test_encoding_cookie_is_honoured_and_bad_bytes_are_an_error() -> None:
 
 
 def test_spans_are_one_based_and_shifted_for_inline_code(tmp_path) -> None:
-    module = parse_python("import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n")
+    module, _ = parse_python("import boto3\n\ndef handler(event, context):\n    return boto3.client('s3')\n")
     call = module.body[1].body.body[0].body[0].value
     assert isinstance(call, cst.Call)
     plain = SourceModule(tmp_path / "app.py", "app.py", module.code, module)
     assert plain.span(call) == Span(4, 12, 4, 30)
     inline = SourceModule(tmp_path / "template.yaml", "template.yaml", module.code, module, Placement(11, 10))
     assert inline.span(call) == Span(14, 22, 14, 40)
+
+
+def test_positions_per_statement_match_positions_of_the_whole_module(tmp_path) -> None:
+    """Spans are computed for one top-level statement at a time; they must equal libcst's own."""
+    source = (
+        '#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n\n"""Orders."""\nimport os; import json\n\n\n'
+        "# the table\nTABLE = os.environ['TABLE']\n\n@decorator(\n    1,\n)\nclass Repo:\n"
+        "    '''Doc.'''\n\n    def get(self, key):\n        # comment\n        return json.dumps({'k': key})\n"
+        "\n\nif __name__ == '__main__':\n    print(Repo().get(1))\n"
+    )
+    module, syntax = parse_python(source)
+    whole = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    source_module = SourceModule(tmp_path / "app.py", "app.py", source, module, syntax=syntax)
+
+    class Every(cst.CSTVisitor):
+        def on_visit(self, node: cst.CSTNode) -> bool:
+            nodes.append(node)
+            return True
+
+    nodes: list[cst.CSTNode] = []
+    module.visit(Every())
+    source_module.traverse([])
+    for node in nodes[1:]:  # the Module itself has no statement
+        expected = whole[node]
+        span = source_module.span(node)
+        assert (span.start_line, span.start_column - 1, span.end_line, span.end_column - 1) == (
+            expected.start.line,
+            expected.start.column,
+            expected.end.line,
+            expected.end.column,
+        ), module.code_for_node(node)

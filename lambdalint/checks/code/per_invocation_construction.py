@@ -44,7 +44,7 @@ class PerInvocationConstruction(CodeCheck):
                 continue
             place = CodePlace(self.module, site.node)
             related = invocation.related(site.function)
-            if _depends_on_parameters(site.node, self.facts.functions[site.function].node):
+            if self.facts.call_names[site.node] & self.facts.functions[site.function].request_names:
                 yield Report(
                     f"{what} created on every invocation from per-request values; cache it in a "
                     "module-level dict keyed by those values (or functools.lru_cache) so warm "
@@ -60,42 +60,3 @@ class PerInvocationConstruction(CodeCheck):
                     place,
                     related,
                 )
-
-
-def _depends_on_parameters(call: cst.Call, function: cst.FunctionDef) -> bool:
-    """Whether the call's arguments come from the function's parameters (the event, say), directly
-    or through local variables assigned from them (``region = event["region"]``)."""
-    params = function.params
-    derived = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    derived -= {"self", "cls", "context"}
-    collector = _AssignedFrom(derived)
-    function.body.visit(collector)
-    return any(_names(argument.value) & collector.derived for argument in call.args)
-
-
-class _AssignedFrom(cst.CSTVisitor):
-    """Grows ``derived`` with the names assigned from expressions that mention it, in code order."""
-
-    def __init__(self, derived: set[str]) -> None:
-        super().__init__()
-        self.derived = derived
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if _names(node.value) & self.derived:
-            for target in node.targets:
-                self.derived |= _names(target.target)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # nested functions have their own locals
-
-
-def _names(expression: cst.CSTNode) -> set[str]:
-    """Every plain name an expression mentions."""
-    found: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, node: cst.Name) -> None:
-            found.add(node.value)
-
-    expression.visit(_Names())
-    return found
