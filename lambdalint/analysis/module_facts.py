@@ -129,8 +129,12 @@ class ModuleFacts(cst.BatchableCSTVisitor):
         name = ".".join([*self._class_stack, node.name.value])
         info = FunctionInfo(name, node)
         params = node.params
-        info.request_names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-        info.request_names -= {"self", "cls", "context"}
+        parameters = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                parameters.append(star)
+        info.bindings = dict.fromkeys((p.name.value for p in parameters), "")  # they shadow module names
+        info.request_names = {p.name.value for p in parameters} - {"self", "cls", "context"}
         for decorator in node.decorators:
             target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
             info.cached = info.cached or self.qualified_name(target) in CACHE_DECORATORS
@@ -212,6 +216,24 @@ class ModuleFacts(cst.BatchableCSTVisitor):
                 if isinstance(target.target, cst.Name):
                     current.request_names.add(target.target.value)
 
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_locally(node.target)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_locally(node.asname.name)
+
+    def _bind_locally(self, target: cst.BaseExpression) -> None:
+        """A loop or ``with`` target: a local whose value we do not follow."""
+        current = self.current_function
+        if current is None:
+            return
+        if isinstance(target, cst.Name):
+            current.bindings[target.value] = ""
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_locally(element.value)
+
     def visit_Assign(self, node: cst.Assign) -> None:
         self._collecting.append(set())
         value = self._binding(node.value)
@@ -261,8 +283,9 @@ class ModuleFacts(cst.BatchableCSTVisitor):
         if isinstance(expression, cst.Name):
             name = expression.value
             current = self.current_function
-            bound = (current.bindings.get(name) if current else None) or self.module_bindings.get(name)
-            return bound or self.imports.get(name, name)
+            if current is not None and name in current.bindings:
+                return current.bindings[name] or name  # a local: what it was bound to, if known
+            return self.module_bindings.get(name) or self.imports.get(name, name)
         if isinstance(expression, cst.Attribute):
             base = self.qualified_name(expression.value)
             return None if base is None else f"{base}.{expression.attr.value}"
