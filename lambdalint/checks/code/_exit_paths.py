@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from lambdalint.loaders.cst_walk import walk
+
 #: calls that wait for the work named in their arguments
 WAIT_CALLS = frozenset(
     {"concurrent.futures.wait", "concurrent.futures.as_completed", "os.waitpid", "os.wait4", "os.waitid"}
@@ -103,7 +105,8 @@ class Unfinished:
     """Work that some path leaves running when the function returns."""
 
     work: Work
-    #: the first returns reached while it runs (empty: only the end of the function is)
+    #: the first returns (up to :data:`RETURNS_KEPT`) reached while it runs; empty when only the end of
+    #: the function is
     returns: tuple[cst.Return, ...]
     #: finished on some path (``False``: never finished at all)
     finished_somewhere: bool
@@ -279,7 +282,7 @@ class _Scope:
 
     def _unit(self, node: cst.CSTNode, ends: str | None = None) -> _Unit:
         effects = _Effects()
-        node.visit(_Collector(self, effects))
+        walk(node, [_Collector(self, effects)])
         return _Unit(effects, node, ends)
 
     def _small(self, node: cst.BaseSmallStatement) -> _Unit:
@@ -439,28 +442,36 @@ class _Scope:
         return found
 
 
-class _Collector(cst.CSTVisitor):
+class _Collector(cst.BatchableCSTVisitor):
     """The calls, awaits and comprehensions of one statement (not of the lambdas in it)."""
 
     def __init__(self, scope: _Scope, effects: _Effects) -> None:
         super().__init__()
         self.scope = scope
         self.effects = effects
+        self.lambdas = 0
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.lambdas += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.lambdas -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.scope.call(node, self.effects)
+        if not self.lambdas:
+            self.scope.call(node, self.effects)
 
     def visit_Await(self, node: cst.Await) -> None:
-        self.effects.finishes += [("await", name) for name in _mentioned(node.expression)]
+        if not self.lambdas:
+            self.effects.finishes += [("await", name) for name in _mentioned(node.expression)]
 
     def visit_Yield(self, node: cst.Yield) -> None:
-        if isinstance(node.value, cst.BaseExpression):
+        if isinstance(node.value, cst.BaseExpression) and not self.lambdas:
             self.scope.escaping |= self.scope.sources(node.value)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
+        if self.lambdas:
+            return
         self.scope.unite({*_mentioned(node.target), *_mentioned(node.iter)})
         if isinstance(node.iter, cst.Name):
             self.effects.finishes.append(("iterate", node.iter.value))
@@ -620,35 +631,39 @@ def _held(expression: cst.BaseExpression) -> set[str]:
 def _mentioned(node: cst.CSTNode) -> set[str]:
     """The names an expression reads, but not the functions it calls, attributes, or keywords."""
     visitor = _Mentions()
-    node.visit(visitor)
+    walk(node, [visitor])
     return visitor.found
 
 
-class _Mentions(cst.CSTVisitor):
+class _Mentions(cst.BatchableCSTVisitor):
+    """Names met on the way down, once their parent has said whether they are read."""
+
     def __init__(self) -> None:
         super().__init__()
         self.found: set[str] = set()
+        self.skipped: set[cst.Name] = set()
+        self.lambdas = 0
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.found.add(node.value)
+        if node not in self.skipped and not self.lambdas:
+            self.found.add(node.value)
 
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)
-        return False
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skipped.add(node.attr)
 
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)
-        return False
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skipped.add(node.keyword)
 
-    def visit_Call(self, node: cst.Call) -> bool:
-        if not isinstance(node.func, cst.Name):
-            node.func.visit(self)
-        for argument in node.args:
-            argument.visit(self)
-        return False
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.skipped.add(node.func)
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.lambdas += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.lambdas -= 1
 
 
 def passes(call: cst.Call, keyword: str, literal: str, position: int | None = None) -> bool:

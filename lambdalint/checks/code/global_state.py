@@ -1,8 +1,9 @@
 """LL141 unbounded-global-state: a module-level container that per-invocation code grows without bound.
 
-Also home to two analyses the file-system rules share: :class:`ScopeTracking` (what each name of a
-module or function is bound to) and :class:`RequestValues` (which values of a function change
-from one invocation to the next).
+Also home to the analyses it shares with the file-system rules (LL140, LL142): :class:`ScopeTracking`
+(what each name of a module or function is bound to), and :class:`RequestTracking` with
+:class:`RequestValues` (which values of a function change from one invocation to the next, the
+arguments its callers in the module pass included).
 """
 
 from __future__ import annotations
@@ -424,7 +425,7 @@ class UnboundedGlobalState(RequestTracking):
             test = test.expression
         elif isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
             comparison = test.comparisons[0]
-            if isinstance(comparison.operator, cst.Is) and _literal_name(comparison.comparator) in ("None", "False"):
+            if isinstance(comparison.operator, cst.Is) and _name_of(comparison.comparator) in ("None", "False"):
                 test = test.left
         self._guards.append(test.value if isinstance(test, cst.Name) else "")
 
@@ -595,7 +596,7 @@ def _message(growth: Growth, kind: str) -> str:
     )
 
 
-def _literal_name(node: cst.BaseExpression) -> str | None:
+def _name_of(node: cst.BaseExpression) -> str | None:
     return node.value if isinstance(node, cst.Name) else None
 
 
