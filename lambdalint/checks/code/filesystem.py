@@ -157,7 +157,7 @@ class PathValue:
     #: the path as a message quotes it, unknown parts as ``{…}``
     shown: str
     #: the parts known only at run time, with the scope they are evaluated in
-    dynamic: tuple[tuple[cst.BaseExpression, Scope], ...] = ()
+    dynamic: tuple[tuple[cst.CSTNode, Scope], ...] = ()
     #: a ``pathlib`` object rather than a string (only those have ``write_text`` and friends)
     is_path: bool = False
 
@@ -165,7 +165,7 @@ class PathValue:
     def relative(self) -> bool:
         return not self.text.startswith("/")
 
-    def join(self, other: PathValue | None, part: cst.BaseExpression, scope: Scope, separator: str = "/") -> PathValue:
+    def join(self, other: PathValue | None, part: cst.CSTNode, scope: Scope, separator: str = "/") -> PathValue:
         """This path followed by ``other`` (``None``: unknown, given by ``part``): ``os.path.join``
         and ``/`` with the separator, string concatenation without."""
         if other is not None and self.complete and separator and not other.relative:
@@ -265,7 +265,7 @@ class FileWrites(RequestTracking):
             if mode is not None and any(flag in mode for flag in "wax+"):
                 return made(f".open({mode!r})", receiver, "file", receiver=receiver)
         elif method in ("rename", "replace"):
-            return made(f".{method}()", _argument(node, 0, "target"), "move", receiver=receiver)
+            return made(f".{method}()", _argument(node, 0, "target"), "existing", receiver=receiver)
         elif method == "download_file":
             positional = [argument for argument in node.args if argument.keyword is None]
             target = _argument(node, None, "Filename") or (positional[-1].value if positional else None)
@@ -635,8 +635,8 @@ def _handed_on(value: cst.BaseExpression) -> Iterator[str]:
         for element in value.elements:
             yield from _handed_on(element.value)
     elif isinstance(value, cst.Dict):
-        for element in value.elements:
-            yield from _handed_on(element.value)
+        for entry in value.elements:
+            yield from _handed_on(entry.value)
     elif isinstance(value, cst.Attribute) and value.attr.value == "name":
         yield from _handed_on(value.value)
     elif isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value in ("str", "Path"):
@@ -693,20 +693,19 @@ def _tests_where_it_runs(test: cst.BaseExpression) -> bool:
 
 
 class _Collect(cst.BatchableCSTVisitor):
-    """The strings or attributes in an expression."""
+    """The nodes of one kind (strings, attributes) in an expression."""
 
-    def __init__(self, kind: type[cst.SimpleString] | type[cst.Attribute]) -> None:
+    def __init__(self, kind: type[cst.CSTNode]) -> None:
         super().__init__()
-        self.found: list[cst.CSTNode] = []
         self.kind = kind
+        self.found: list[cst.CSTNode] = []
 
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        if self.kind is cst.SimpleString:
+    def _take(self, node: cst.CSTNode) -> None:
+        if isinstance(node, self.kind):
             self.found.append(node)
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        if self.kind is cst.Attribute:
-            self.found.append(node)
+    visit_SimpleString = _take
+    visit_Attribute = _take
 
 
 def _removes(node: cst.Call, name: str) -> bool:

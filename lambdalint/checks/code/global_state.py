@@ -135,7 +135,7 @@ class ScopeTracking(CodeCheck):
             self._bind(node.name.name, None)
 
     def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-        bound = node.asname.name if node.asname is not None else node.name
+        bound: cst.BaseExpression = node.asname.name if node.asname is not None else node.name
         while isinstance(bound, cst.Attribute):  # ``import os.path`` binds ``os``
             bound = bound.value
         if isinstance(bound, cst.Name):
