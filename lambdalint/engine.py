@@ -131,6 +131,8 @@ class _Runner:
         self._texts = {module.rel: module.text for module in project.modules.values() if not module.is_inline}
         self._texts.update((template.rel, template.text) for template in project.templates)
         self._lines: dict[str, list[str]] = {}
+        #: what rules reported as secrets, masked in every quoted line
+        self.secrets: set[str] = set()
 
     def findings(self) -> list[Finding]:
         results = list(self._load_findings())
@@ -139,7 +141,15 @@ class _Runner:
                 call = partial(check, function, self._context(rule_id))
                 results.extend(self._guarded(rule_id, function.template.rel, call))
         results.extend(self._code_findings())
-        return results
+        return [self._masked(finding) for finding in results] if self.secrets else results
+
+    def _masked(self, finding: Finding) -> Finding:
+        """Findings quote source lines; no secret a rule found may show in any of them."""
+        snippet, logical = finding.snippet, finding.logical_place
+        for secret in self.secrets:
+            masked = f"{secret[:4]}{'*' * (len(secret) - 4)}"
+            snippet, logical = snippet.replace(secret, masked), logical.replace(secret, masked)
+        return replace(finding, snippet=snippet, logical_place=logical)
 
     def _enabled(self, registry: dict[str, _Check]) -> list[tuple[str, _Check]]:
         return sorted((rule_id, check) for rule_id, check in registry.items() if rule_id in self.rules)
@@ -210,6 +220,9 @@ class _Runner:
             path = report.place.node.path if report.place.node else report.place.path
             if len(path) >= 2 and path[0] == "Resources":
                 resource = (report.place.template.rel, str(path[1]))
+        snippet = self._line(location)
+        if report.secret:
+            self.secrets.add(report.secret)
         return Finding(
             rule_id,
             report.severity or self.rules[rule_id].severity,
@@ -217,7 +230,7 @@ class _Runner:
             location,
             logical,
             related,
-            snippet=self._line(location),
+            snippet=snippet,
             resource=resource,
         )
 

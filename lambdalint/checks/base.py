@@ -62,6 +62,8 @@ class Report:
     #: the template resource concerned, for Metadata suppressions (derived from a template place
     #: under ``Resources`` when not given)
     function: Function | None = None
+    #: text that must not be shown: masked in the excerpt every output format prints
+    secret: str | None = None
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ class SourceModule:
     syntax: ast.Module | None = None
     _statement_of: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict, repr=False)
     _first_lines: dict[cst.CSTNode, int] | None = field(default=None, repr=False)
-    _positions: dict[cst.CSTNode, CodeRange] = field(default_factory=dict, repr=False)
+    #: node positions within each top-level statement located so far (or the whole module)
+    _located: dict[cst.CSTNode, dict[cst.CSTNode, CodeRange]] = field(default_factory=dict, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -81,20 +82,20 @@ class SourceModule:
 
     def span(self, node: cst.CSTNode) -> Span:
         """The node's 1-based span in the file that holds it."""
-        if node not in self._positions:
-            self._locate(self._statement_of.get(node, node))
-        code_range = self._positions.get(node) or self._locate(None)[node]
-        start = self.place(code_range.start.line, code_range.start.column + 1)
-        return Span(*start, *self.place(code_range.end.line, code_range.end.column + 1))
-
-    def _locate(self, statement: cst.CSTNode | None) -> dict[cst.CSTNode, CodeRange]:
-        """Positions of every node in a top-level statement (``None``: in the whole module)."""
-        if statement is None or statement not in self.first_lines():
-            self._positions.update(_positions(self.module, 0))
-        else:
-            alone = self.module.with_changes(body=[statement], header=[], footer=[])
-            self._positions.update(_positions(alone, self.first_lines()[statement]))
-        return self._positions
+        statement = self._statement_of.get(node, node)
+        offset = self.first_lines().get(statement)
+        if offset is None:  # not seen in a traversal: place it within the whole module
+            statement, offset = self.module, 0
+        if statement not in self._located:
+            alone = (
+                self.module
+                if statement is self.module
+                else self.module.with_changes(body=[statement], header=[], footer=[])
+            )
+            self._located[statement] = _positions(alone)
+        code_range = self._located[statement][node]
+        start = self.place(code_range.start.line + offset, code_range.start.column + 1)
+        return Span(*start, *self.place(code_range.end.line + offset, code_range.end.column + 1))
 
     def first_lines(self) -> dict[cst.CSTNode, int]:
         """How many lines come before each top-level statement (its comments included)."""
@@ -134,18 +135,12 @@ def _first_lines_from(module: cst.Module, syntax: ast.Module) -> dict[cst.CSTNod
     return lines if next(cpython, None) is None else None
 
 
-def _positions(module: cst.Module, line_offset: int) -> dict[cst.CSTNode, CodeRange]:
-    """Every node's position, ``line_offset`` lines down. (The provider's code generation alone:
-    ``MetadataWrapper.resolve`` would add a second traversal for nothing we use.)"""
+def _positions(module: cst.Module) -> dict[cst.CSTNode, CodeRange]:
+    """Every node's position. (The provider's code generation alone: ``MetadataWrapper.resolve``
+    would add a second traversal for nothing we use.)"""
     provider = PositionProvider()
     provider._gen_impl(module)
-    computed = cast(dict[cst.CSTNode, CodeRange], provider._computed)
-    if not line_offset:
-        return computed
-    return {
-        node: CodeRange((r.start.line + line_offset, r.start.column), (r.end.line + line_offset, r.end.column))
-        for node, r in computed.items()
-    }
+    return cast(dict[cst.CSTNode, CodeRange], provider._computed)
 
 
 def decode_source(data: bytes) -> str:

@@ -10,6 +10,7 @@ import pytest
 from lambdalint.checks.code.hardcoded_credentials import is_test_file
 from lambdalint.config import load_config
 from lambdalint.engine import run
+from lambdalint.output import OutputOptions, render
 from lambdalint.rulepack import builtin_rules
 from tests.files import write
 
@@ -55,3 +56,18 @@ def test_the_rule_is_a_security_rule_with_a_severity_score() -> None:
 )
 def test_test_files(rel: str, expected: bool) -> None:
     assert is_test_file(rel) is expected
+
+
+def test_the_secret_never_reaches_any_output(tmp_path: Path) -> None:
+    """The excerpt of the text format quotes the line: the key must be masked there too."""
+    secret = "Xk3vPq9ZtL2mWn8RbC4yHs7JdF1gA6eQuT5oVi0N"
+    (tmp_path / "app.py").write_text(
+        "import boto3\n\n"
+        f's3 = boto3.client("s3", aws_access_key_id="AKIA2OGYBAH6QZVXJ7NM", aws_secret_access_key="{secret}")\n\n'
+        "def handler(event, context):\n    return s3.list_buckets()\n"
+    )
+    result = run([tmp_path], load_config(None).merged_with(select=["LL150"]), root=tmp_path)
+    for name in ("text", "json", "sarif"):
+        report = render(name, result, OutputOptions())
+        assert secret not in report and "AKIA2OGYBAH6QZVXJ7NM" not in report, name
+    assert "Xk3v" + "*" * 36 in render("text", result, OutputOptions())

@@ -506,11 +506,12 @@ class _Run:
     def steps(self, steps: list[_Step], state: int, covered: int) -> int | None:
         """The work unfinished after ``steps`` (``None``: they never fall through); ``covered`` work
         is finished on the way out anyway (a ``finally``) or guarded by a test on it."""
-        current: int | None = state
+        current = state
         for step in steps:
-            current = self._step(step, current, covered)
-            if current is None:
+            after = self._step(step, current, covered)
+            if after is None:
                 return None
+            current = after
         return current
 
     def _step(self, step: _Step, state: int, covered: int) -> int | None:

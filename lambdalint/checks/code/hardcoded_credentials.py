@@ -136,6 +136,7 @@ class HardcodedAwsCredentials(CodeCheck):
                 "key; let the function use its execution role (boto3 picks its credentials up by "
                 "itself), or read secrets from Secrets Manager or Parameter Store",
                 CodePlace(self.module, node),
+                secret=str(text),
             )
 
 
