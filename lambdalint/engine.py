@@ -193,13 +193,14 @@ class _Runner:
             for name, module in sorted(root.modules.items()):
                 facts = ModuleFacts(name)
                 visitors = [(rule_id, cls(module, facts, self._context(rule_id))) for rule_id, cls in checks]
-                try:
-                    module.traverse([facts, *(visitor for _, visitor in visitors)])
-                except Exception as error:
-                    log.debug("the code traversal crashed on %s", module.rel, exc_info=True)
-                    yield from (self._crash(rule_id, module.rel, error) for rule_id, _ in visitors)
+                failed = module.traverse([facts, *(visitor for _, visitor in visitors)])
+                for error in failed.values():
+                    log.debug("a check crashed on %s", module.rel, exc_info=error)
+                if facts in failed:  # every rule stands on the module's facts
+                    yield from (self._crash(rule_id, module.rel, failed[facts]) for rule_id, _ in visitors)
                     continue
-                traversed.append((module, facts, visitors))
+                yield from (self._crash(rule_id, module.rel, failed[v]) for rule_id, v in visitors if v in failed)
+                traversed.append((module, facts, [(rule_id, v) for rule_id, v in visitors if v not in failed]))
             program = Program(root, {module.path: facts for module, facts, _ in traversed})
             resource = _resource_of(handler.function for handler in root.handlers if handler.function)
             for module, _, visitors in traversed:

@@ -50,8 +50,14 @@ def walk(
     root: cst.CSTNode,
     visitors: Sequence[cst.BatchableCSTVisitor],
     before_visit: Callable[[cst.CSTNode], None] | None = None,
-) -> None:
-    """Call every visitor's ``visit_X`` on the way down and ``leave_X`` on the way up."""
+) -> dict[cst.BatchableCSTVisitor, Exception]:
+    """Call every visitor's ``visit_X`` on the way down and ``leave_X`` on the way up.
+
+    A visitor that raises is dropped from the rest of the walk, and the others go on: returned
+    are the visitors that failed, with their exception.
+    """
+    failed: dict[cst.BatchableCSTVisitor, Exception] = {}
+    active = list(visitors)
     tables: dict[type, _Methods] = {}
     stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
     while stack:
@@ -59,17 +65,22 @@ def walk(
         kind = type(node)
         methods = tables.get(kind)
         if methods is None:
-            methods = tables[kind] = _methods_for(kind, visitors)
-        if leaving:
-            for leave in methods[1]:
-                leave(node)
-            continue
-        if before_visit is not None:
+            methods = tables[kind] = _methods_for(kind, active)
+        if not leaving and before_visit is not None:
             before_visit(node)
-        for visit in methods[0]:
-            visit(node)
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(_children(node)))
+        for method in methods[1] if leaving else methods[0]:
+            try:
+                method(node)
+            except Exception as error:  # one check's bug must not silence the others
+                visitor = method.__self__  # type: ignore[attr-defined]
+                failed[visitor] = error
+                active.remove(visitor)
+                tables.clear()
+                break
+        if not leaving:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(_children(node)))
+    return failed
 
 
 def _methods_for(kind: type, visitors: Sequence[cst.BatchableCSTVisitor]) -> _Methods:

@@ -67,8 +67,9 @@ class SourceModule:
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
-    def traverse(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
-        """One traversal for all ``visitors``, noting each node's top-level statement."""
+    def traverse(self, visitors: Sequence[cst.BatchableCSTVisitor]) -> dict[cst.BatchableCSTVisitor, Exception]:
+        """One traversal for all ``visitors``, noting each node's top-level statement; returns the
+        visitors that raised (the walk went on without them)."""
         top = set(self.module.body)
         statement: list[cst.CSTNode] = []
 
@@ -78,7 +79,7 @@ class SourceModule:
             elif statement:
                 self._statement_of[node] = statement[0]
 
-        walk(self.module, visitors, before_visit=note)
+        return walk(self.module, visitors, before_visit=note)
 
     def span(self, node: cst.CSTNode) -> Span:
         """The node's 1-based span in the file that holds it."""

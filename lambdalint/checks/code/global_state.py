@@ -430,7 +430,8 @@ class UnboundedGlobalState(RequestTracking):
         self._guards.append(test.value if isinstance(test, cst.Name) else "")
 
     def visit_Else(self, node: cst.Else) -> None:
-        self._guards[-1] = ""
+        if self._ifs and self._ifs[-1].orelse is node:  # not the ``else`` of a loop or ``try``
+            self._guards[-1] = ""
 
     def leave_If(self, original_node: cst.If) -> None:
         self._guards.pop()
