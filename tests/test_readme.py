@@ -30,3 +30,10 @@ def test_the_configuration_example_is_valid() -> None:
     config = config_from_mapping(tomllib.loads(block)["tool"]["lambdalint"], base=ROOT)
     assert config.is_selected("LL110") and not config.is_selected("LL006")
     assert config.is_ignored_for_file("LL110", "scripts/job.py")
+
+
+def test_the_readme_lists_every_rule() -> None:
+    from lambdalint.rulepack import builtin_rules
+
+    for rule in builtin_rules().values():
+        assert f"| {rule.id} | {rule.name} |" in README, rule.id
