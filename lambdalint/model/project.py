@@ -5,12 +5,16 @@ It is plain data built once by :mod:`lambdalint.model.build`; checks never read 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Mapping, Node, Sequence, scalar_value
+
+if TYPE_CHECKING:
+    from lambdalint.model.graph import TemplateGraph
 
 CodeKind = Literal["directory", "file", "zip", "inline", "s3", "image", "unknown"]
 
@@ -27,6 +31,13 @@ class Template:
 
     def resources(self) -> Mapping | None:
         return self.root.mapping("Resources")
+
+    @functools.cached_property
+    def graph(self) -> TemplateGraph:
+        """The template's resource graph, built once."""
+        from lambdalint.model.graph import TemplateGraph
+
+        return TemplateGraph(self)
 
 
 @dataclass(frozen=True)
