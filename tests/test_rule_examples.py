@@ -14,6 +14,7 @@ from lambdalint.engine import run
 from lambdalint.rulepack import Example, Rule, builtin_rules
 
 MARKER = re.compile(r"#\s*error:\s*((?:[A-Z]+\d+)(?:\s*,\s*[A-Z]+\d+)*)")
+JSON_MARKER = re.compile(r"[ \t]*#\s*error:[^\n]*")
 
 
 def expected_findings(example: Example) -> set[tuple[str, int, str]]:
@@ -30,6 +31,8 @@ def lint_example(rule: Rule, example: Example, directory: Path) -> set[tuple[str
     for rel, text in example.files.items():
         target = directory / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".json"):  # JSON has no comments: the markers are the test's, not the file's
+            text = JSON_MARKER.sub("", text)
         target.write_text(text, encoding="utf-8")
     config = config_from_mapping(example.config, base=directory).merged_with(select=(rule.id, *example.select))
     result = run([directory], config, root=directory)
