@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lambdalint import __version__
-from lambdalint.config import Config, ConfigError, find_config, load_config
+from lambdalint.config import Config, ConfigError, find_config, load_config, parse_date
 from lambdalint.findings import Severity
 from lambdalint.output import FORMATTERS, OutputOptions, render
 from lambdalint.rulepack import Rule, RulePackError, builtin_rules
@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="configuration file (default: found by walking up from the first path)"
     )
     check.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="judge dated rules (runtime deprecation) as on this date, for reproducible CI (default: today)",
+    )
+    check.add_argument(
         "--include-suppressed", action="store_true", help="also report suppressed findings (marked as such)"
     )
     check.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no excerpts or summary")
@@ -111,6 +116,7 @@ def _load_config(args: argparse.Namespace) -> Config:
         select=_split(args.select) or None,
         ignore=_split(args.ignore),
         fail_on=Severity(args.fail_on) if args.fail_on else None,
+        as_of=parse_date(args.as_of, "--as-of") if args.as_of is not None else None,
     )
 
 

@@ -53,6 +53,7 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 _SELECTOR_HELP = "not a rule id or prefix (like 'LL110', 'LL1' or 'ALL')"
 _RULE_ID_PATTERN = "^[A-Z]+[0-9]+$"
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TYPE_WORDS = {"array": "a list", "object": "a table", "string": "a string"}
 
 
@@ -72,6 +73,8 @@ class Config:
     handler_patterns: tuple[str, ...] = DEFAULT_HANDLER_PATTERNS
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the date dated rules judge by (LL207's runtime lifecycle); ``None``: today
+    as_of: date | None = None
     path: Path | None = None
     #: the directory that ``exclude`` and ``per-file-ignores`` patterns are relative to
     base: Path = field(default_factory=Path.cwd)
@@ -111,6 +114,7 @@ class Config:
         extend_select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         fail_on: Severity | None = None,
+        as_of: date | None = None,
     ) -> Config:
         """This configuration overridden by command-line flags, which win over the file.
 
@@ -128,6 +132,7 @@ class Config:
             select=new_select,
             ignore=self.ignore + tuple(ignore),
             fail_on=fail_on if fail_on is not None else self.fail_on,
+            as_of=as_of if as_of is not None else self.as_of,
         )
 
     def check_rules(self, rules: Mapping[str, Rule]) -> None:
@@ -204,6 +209,9 @@ def config_from_mapping(data: Mapping[str, Any], *, path: Path | None = None, ba
 
     ``path`` names the source in error messages; ``base`` defaults to its directory, else the cwd.
     """
+    as_of = data.get("as-of")
+    if isinstance(as_of, date) and not isinstance(as_of, datetime):  # a bare TOML date
+        data = {**data, "as-of": as_of.isoformat()}
     _validate(data, path)
     exclude = tuple(data.get("exclude", DEFAULT_EXCLUDE)) + tuple(data.get("extend-exclude", ()))
     return Config(
@@ -217,9 +225,20 @@ def config_from_mapping(data: Mapping[str, Any], *, path: Path | None = None, ba
         handler_patterns=tuple(data.get("handler-patterns", DEFAULT_HANDLER_PATTERNS)),
         exclude=exclude,
         rule_options={key: dict(value) for key, value in data.get("rules", {}).items()},
+        as_of=parse_date(data["as-of"], f"{_prefix(path)}'as-of'") if "as-of" in data else None,
         path=path,
         base=base or (Path(os.path.abspath(path)).parent if path else Path.cwd()),
     )
+
+
+def parse_date(text: str, where: str) -> date:
+    """A ``YYYY-MM-DD`` date (only that form); ``where`` names the flag or key in the error."""
+    try:
+        if _ISO_DATE.fullmatch(text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise ConfigError(f"{where}: {text!r} is not a date (YYYY-MM-DD)")
 
 
 def _specificity(rule_id: str, selectors: Iterable[str]) -> int:

@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -127,6 +128,7 @@ class _Runner:
         self.project = project
         self.rules = rules
         self.config = config
+        self.as_of = config.as_of or date.today()  # one date for the whole run
         #: every loaded text by path, split into lines only when a finding quotes it
         self._texts = {module.rel: module.text for module in project.modules.values() if not module.is_inline}
         self._texts.update((template.rel, template.text) for template in project.templates)
@@ -155,7 +157,7 @@ class _Runner:
         return sorted((rule_id, check) for rule_id, check in registry.items() if rule_id in self.rules)
 
     def _context(self, rule_id: str) -> CheckContext:
-        return CheckContext(self.project, self.config.rule_options.get(rule_id, {}))
+        return CheckContext(self.project, self.config.rule_options.get(rule_id, {}), self.as_of)
 
     def _guarded(self, rule_id: str, rel: str, reports: Callable[[], Iterable[Report]]) -> list[Finding]:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ class Example:
     valid: bool
     select: tuple[str, ...] = ()
     config: dict[str, Any] = field(default_factory=dict)
+    #: the date the example is judged on (dated rules must not depend on the day the tests run)
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def _example(item: dict[str, Any], *, valid: bool) -> Example:
         files = {"template.yaml": item["template"]}
     else:
         files = dict(item["files"])
-    return Example(item["name"], files, valid, tuple(item.get("select", ())), item.get("config", {}))
+    as_of = date.fromisoformat(item["as-of"]) if "as-of" in item else None
+    return Example(item["name"], files, valid, tuple(item.get("select", ())), item.get("config", {}), as_of)
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import date
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from lambdalint.result import RunResult
 PROJECTS = Path(__file__).resolve().parent / "projects"
 SARIF_SCHEMA = Path(__file__).resolve().parents[1].parent / "shared/sarif/sarif-schema-2.1.0.json"
 OUTPUT_SCHEMA = Path(__file__).resolve().parents[1] / "lambdalint/schemas/output.schema.json"
+
+#: the scenarios are judged on a fixed day, so that runtime deprecations do not change them
+AS_OF = date(2026, 11, 23)
 
 SCENARIOS = sorted(path.name for path in PROJECTS.iterdir() if (path / "expected.txt").is_file())
 
@@ -69,7 +73,7 @@ def lint_copy(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
     shutil.copytree(PROJECTS / name, root, symlinks=True, ignore=shutil.ignore_patterns("expected.txt"))
     (root / ".git").mkdir()
     monkeypatch.chdir(root)
-    code = main(["check", "--format", "json", "--include-suppressed", *args])
+    code = main(["check", "--format", "json", "--include-suppressed", "--as-of", AS_OF.isoformat(), *args])
     out, err = capsys.readouterr()
     assert err == ""
     return code, json.loads(out)
@@ -78,7 +82,7 @@ def lint_copy(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 def lint_in_place(name: str) -> RunResult:
     """The engine run on the scenario folder itself, with the folder as root and default settings."""
     directory = PROJECTS / name
-    return run([directory], config_from_mapping({}, base=directory), root=directory)
+    return run([directory], config_from_mapping({}, base=directory).merged_with(as_of=AS_OF), root=directory)
 
 
 # --- the expected findings -------------------------------------------------------------------
@@ -209,7 +213,7 @@ def test_suppressed_findings_leave_the_default_report(tmp_path: Path, monkeypatc
     (root / ".git").mkdir()
     monkeypatch.chdir(root)
 
-    code = main(["check", "--quiet"])
+    code = main(["check", "--quiet", "--as-of", AS_OF.isoformat()])
 
     assert code == 1
     assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()] == [

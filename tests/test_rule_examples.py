@@ -34,7 +34,9 @@ def lint_example(rule: Rule, example: Example, directory: Path) -> set[tuple[str
         if rel.endswith(".json"):  # JSON has no comments: the markers are the test's, not the file's
             text = JSON_MARKER.sub("", text)
         target.write_text(text, encoding="utf-8")
-    config = config_from_mapping(example.config, base=directory).merged_with(select=(rule.id, *example.select))
+    config = config_from_mapping(example.config, base=directory).merged_with(
+        select=(rule.id, *example.select), as_of=example.as_of
+    )
     result = run([directory], config, root=directory)
     return {
         (finding.location.path, finding.location.span.start_line if finding.location.span else 0, finding.rule_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import libcst as cst
@@ -70,6 +71,8 @@ class Report:
 class CheckContext:
     project: Project
     options: dict[str, Any] = field(default_factory=dict)
+    #: the date dated rules judge by (``--as-of``; the engine resolves "today" once per run)
+    as_of: date = field(default_factory=date.today)
 
 
 FunctionCheck = Callable[[Function, CheckContext], Iterable[Report]]
