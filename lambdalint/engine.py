@@ -149,7 +149,8 @@ class _Runner:
         """Findings quote source lines; no secret a rule found may show in any of them."""
         snippet, logical = finding.snippet, finding.logical_place
         for secret in self.secrets:
-            masked = f"{secret[:4]}{'*' * (len(secret) - 4)}"
+            shown = 4 if len(secret) >= 12 else 0  # a short password would be half given away
+            masked = secret[:shown] + "*" * (len(secret) - shown)
             snippet, logical = snippet.replace(secret, masked), logical.replace(secret, masked)
         return replace(finding, snippet=snippet, logical_place=logical)
 
