@@ -95,7 +95,9 @@ def _sam_events(function: Function, graph: TemplateGraph) -> list[EventSource]:
             continue
         assert isinstance(event, Mapping)
         properties = event.mapping("Properties") or Mapping(event.span, event.path, None, {})
-        origin = properties.get("Queue") or properties.get("Stream") or properties.get("Bucket")
+        origin = (
+            properties.get("Queue") or properties.get("Stream") or properties.get("Bucket") or properties.get("Topic")
+        )
         source = graph.evaluate(origin) if origin is not None else None
         found.append(EventSource(kind, SAM_EVENT_TYPES[kind], event, properties, _as_resource(source)))
     return found
@@ -106,10 +108,10 @@ def _resource_sources(function: Function, graph: TemplateGraph, logical_id: str)
     kind = graph.type_of(logical_id) or ""
     properties = graph.properties(logical_id)
     resource = graph.resources[logical_id]
-    if kind == "AWS::Lambda::EventSourceMapping" and _targets(graph, properties.get("FunctionName"), function):
+    if kind == "AWS::Lambda::EventSourceMapping" and refers_to(graph, properties.get("FunctionName"), function):
         source = _as_resource(graph.evaluate(properties.get("EventSourceArn")))
         return [EventSource(kind, "poll", resource, properties, source)]
-    if kind == "AWS::Lambda::Permission" and _targets(graph, properties.get("FunctionName"), function):
+    if kind == "AWS::Lambda::Permission" and refers_to(graph, properties.get("FunctionName"), function):
         principal = scalar_value(properties.get("Principal"))
         invocation = PRINCIPALS.get(principal) if isinstance(principal, str) else None
         return [EventSource(kind, invocation, resource, properties)] if invocation else []
@@ -120,19 +122,19 @@ def _resource_sources(function: Function, graph: TemplateGraph, logical_id: str)
             else Sequence(resource.span, resource.path, None, tuple(filter(None, [properties.get("Target")])))
         )
         if isinstance(targets, Sequence) and any(
-            isinstance(target, Mapping) and _targets(graph, target.get("Arn"), function) for target in targets
+            isinstance(target, Mapping) and refers_to(graph, target.get("Arn"), function) for target in targets
         ):
             return [EventSource(kind, "async", resource, properties)]
-    if kind == "AWS::SNS::Subscription" and _targets(graph, properties.get("Endpoint"), function):
+    if kind == "AWS::SNS::Subscription" and refers_to(graph, properties.get("Endpoint"), function):
         return [
             EventSource(kind, "async", resource, properties, _as_resource(graph.evaluate(properties.get("TopicArn"))))
         ]
-    if kind == "AWS::S3::Bucket" and _targets(graph, properties.get("NotificationConfiguration"), function):
+    if kind == "AWS::S3::Bucket" and refers_to(graph, properties.get("NotificationConfiguration"), function):
         return [EventSource(kind, "async", resource, properties, ResourceRef(logical_id))]
     return []
 
 
-def _targets(graph: TemplateGraph, node: Node | None, function: Function) -> bool:
+def refers_to(graph: TemplateGraph, node: Node | None, function: Function) -> bool:
     """Whether a value refers to the function (its name, its ARN, an alias or version of it)."""
     if node is None:
         return False
