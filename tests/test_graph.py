@@ -98,3 +98,15 @@ def test_references_follow_ref_getatt_and_sub(graph: TemplateGraph) -> None:
     assert graph.of_type("AWS::S3::Bucket", "AWS::SQS::Queue") == ["Images", "Queue"]
     evaluated = graph.evaluate(variables)
     assert isinstance(evaluated, dict) and "DROPPED" not in evaluated  # AWS::NoValue leaves it out
+
+
+def test_known_text_keeps_what_the_template_fixes(graph: TemplateGraph) -> None:
+    assert graph.known_text(variable(graph, "TABLE")) == "prod-orders"
+    assert graph.known_text(variable(graph, "URL")) == "https:///x"  # the bucket's domain is decided at deploy
+    assert graph.known_text(variable(graph, "STAGE_PATH")) == "/prod/api"
+    assert graph.known_text(variable(graph, "MEMORY")) == "1024"
+    assert graph.known_text(variable(graph, "SAME")) == "true"
+    assert graph.known_text(variable(graph, "REGION")) == ""
+    assert graph.known_text(variable(graph, "SHARED")) == ""
+    joined = load_template_text('Fn::Join: [":", [arn, !Ref AWS::Partition, !Ref Stage]]\n', is_json=False)
+    assert graph.known_text(joined) == "arn::prod"

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date
 import shutil
+from datetime import date
 from pathlib import Path
 
 import jsonschema

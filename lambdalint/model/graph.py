@@ -122,6 +122,35 @@ class TemplateGraph:
             return {key: value for key, value in entries.items() if not isinstance(value, NoValue)}
         return self._intrinsic(name, node.entries[name], node)
 
+    def known_text(self, node: Node | None) -> str:
+        """A string value with the parts the template does not fix left out.
+
+        Sizes measured on it are lower bounds: ``!Sub "arn:aws:s3:::${Uploads}/*"`` reads
+        ``arn:aws:s3:::/*`` when the bucket's name is only decided at deploy time.
+        """
+        value = self.evaluate(node)
+        if isinstance(value, bool):
+            return "true" if value else "false"  # as CloudFormation passes it on
+        if isinstance(value, (str, int, float)):
+            return str(value)
+        name = intrinsic_name(node)
+        argument = node.entries[name] if isinstance(node, Mapping) and name else None
+        if name == "Fn::Sub" and argument is not None:
+            text, variables = _sub_parts(argument)
+            if text is None:
+                return ""
+
+            def known(match: re.Match[str]) -> str:
+                value = self._sub_value(match.group(1).strip(), variables)
+                return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+
+            return _SUB_VARIABLE.sub(known, text).replace("${!", "${")
+        if name == "Fn::Join" and isinstance(argument, Sequence) and len(argument.items) == 2:
+            delimiter, items = scalar_value(argument.items[0]), argument.items[1]
+            if isinstance(delimiter, str) and isinstance(items, Sequence):
+                return delimiter.join(self.known_text(item) for item in items.items)
+        return ""
+
     def _intrinsic(self, name: str, argument: Node, node: Mapping) -> Value:
         if name == "Ref":
             return self._ref(scalar_value(argument))
@@ -165,13 +194,8 @@ class TemplateGraph:
         return Unknown(f"Ref to {target!r}, which this template does not define")
 
     def _sub(self, argument: Node, node: Mapping) -> Value:
-        text_node, variables = argument, _EMPTY
-        if isinstance(argument, Sequence) and argument.items:
-            text_node = argument.items[0]
-            if len(argument.items) > 1 and isinstance(argument.items[1], Mapping):
-                variables = argument.items[1]
-        text = scalar_value(text_node)
-        if not isinstance(text, str):
+        text, variables = _sub_parts(argument)
+        if text is None:
             return Unknown("Fn::Sub of a value that is not a string")
         pieces: list[str] = []
         position = 0
@@ -179,12 +203,15 @@ class TemplateGraph:
             pieces.append(text[position : match.start()])
             position = match.end()
             name = match.group(1).strip()
-            value = self.evaluate(variables.get(name)) if name in variables else self._sub_variable(name)
+            value = self._sub_value(name, variables)
             if not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 return Unknown(f"Fn::Sub with ${{{name}}}", frozenset(self.references(node)))
             pieces.append(str(value))
         pieces.append(text[position:])
         return "".join(pieces).replace("${!", "${")
+
+    def _sub_value(self, name: str, variables: Mapping) -> Value:
+        return self.evaluate(variables.get(name)) if name in variables else self._sub_variable(name)
 
     def _sub_variable(self, name: str) -> Value:
         resource, _, attribute = name.partition(".")
@@ -193,10 +220,8 @@ class TemplateGraph:
         return self._ref(name)
 
     def _sub_references(self, node: Mapping) -> set[str]:
-        argument = node.entries["Fn::Sub"]
-        text_node = argument.items[0] if isinstance(argument, Sequence) and argument.items else argument
-        text = scalar_value(text_node)
-        if not isinstance(text, str):
+        text, _ = _sub_parts(node.entries["Fn::Sub"])
+        if text is None:
             return set()
         names = {match.group(1).strip().partition(".")[0] for match in _SUB_VARIABLE.finditer(text)}
         return {name for name in names if name in self.resources}
@@ -255,6 +280,17 @@ class TemplateGraph:
             return value if isinstance(value, str) else None
         value = scalar_value(argument)
         return value.partition(".")[0] if isinstance(value, str) else None
+
+
+def _sub_parts(argument: Node) -> tuple[str | None, Mapping]:
+    """A ``Fn::Sub``'s text (``None`` when it is not a string) and its variables mapping."""
+    text_node, variables = argument, _EMPTY
+    if isinstance(argument, Sequence) and argument.items:
+        text_node = argument.items[0]
+        if len(argument.items) > 1 and isinstance(argument.items[1], Mapping):
+            variables = argument.items[1]
+    text = scalar_value(text_node)
+    return (text if isinstance(text, str) else None), variables
 
 
 #: what a missing section reads as
