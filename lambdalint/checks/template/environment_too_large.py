@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from lambdalint.checks.base import CheckContext, Report, TemplatePlace, function_check
-from lambdalint.loaders.tree import Mapping, Node, Scalar, Sequence, intrinsic_name
+from lambdalint.loaders.tree import Mapping, Node
 from lambdalint.model.project import Function
 
 LIMIT_BYTES = 4096
-_SUB_VARIABLE = re.compile(r"\$\{[^!][^}]*\}")
 
 
 @function_check("LL202")
@@ -18,13 +16,14 @@ def environment_too_large(function: Function, context: CheckContext) -> Iterator
     variables = function.environment_variables()
     if variables is None:
         return
+    graph = function.template.graph
     size, unknown, from_globals = 0, 0, 0
     for name, value in variables.items():
-        known, hidden = _known_bytes(value)
-        size += len(name.encode()) + known
-        unknown += hidden
+        known = len(name.encode()) + len(graph.known_text(value).encode())
+        size += known
+        unknown += not isinstance(graph.evaluate(value), (str, int, float, bool))
         if value.path[:1] == ("Globals",):
-            from_globals += len(name.encode()) + known
+            from_globals += known
     if size <= LIMIT_BYTES:
         return
     # Point where most of the bytes are: the fix belongs there.
@@ -37,21 +36,6 @@ def environment_too_large(function: Function, context: CheckContext) -> Iterator
         TemplatePlace(function.template, anchor),
         function=function,
     )
-
-
-def _known_bytes(value: Node) -> tuple[int, int]:
-    """Bytes of the value that the template fixes, and how many values are (partly) unknown."""
-    if isinstance(value, Scalar):
-        text = value.value
-        rendered = "true" if text is True else "false" if text is False else "" if text is None else str(text)
-        return len(rendered.encode()), 0
-    if intrinsic_name(value) == "Fn::Sub" and isinstance(value, Mapping):
-        argument = value.entries["Fn::Sub"]
-        if isinstance(argument, Sequence) and argument.items:
-            argument = argument.items[0]  # [template, {variables}]
-        if isinstance(argument, Scalar) and isinstance(argument.value, str):
-            return len(_SUB_VARIABLE.sub("", argument.value).encode()), 1
-    return 0, 1
 
 
 def _own_variables(function: Function) -> Node | None:

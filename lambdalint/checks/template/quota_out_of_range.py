@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lambdalint.checks.base import CheckContext, Report, TemplatePlace, function_check
-from lambdalint.loaders.tree import Mapping, Node, scalar_value
+from lambdalint.loaders.tree import Mapping
 from lambdalint.model.project import Function
 
 
@@ -34,7 +34,7 @@ def quota_out_of_range(function: Function, context: CheckContext) -> Iterator[Re
         (TIMEOUT, function.get("Timeout")),
         (EPHEMERAL_STORAGE, storage.get("Size") if isinstance(storage, Mapping) else None),
     ):
-        value = _integer(node)
+        value = _integer(function.template.graph.evaluate(node)) if node is not None else None
         if node is None or value is None:
             continue
         maximum = quota.managed_maximum if managed else quota.maximum
@@ -49,9 +49,8 @@ def quota_out_of_range(function: Function, context: CheckContext) -> Iterator[Re
         )
 
 
-def _integer(node: Node | None) -> int | None:
-    """The node's value as an integer (YAML and JSON write numbers as numbers or strings)."""
-    value = scalar_value(node)
+def _integer(value: object) -> int | None:
+    """A value as an integer (YAML and JSON write numbers as numbers or strings)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
