@@ -210,7 +210,7 @@ class _Runner:
                 invocation = program.view(module)
                 for rule_id, visitor in visitors:
                     for finding in self._guarded(rule_id, module.rel, partial(visitor.finish, invocation)):
-                        yield replace(finding, resource=resource)
+                        yield finding if finding.resource else replace(finding, resource=resource)
 
     # -- reports into findings -----------------------------------------------------------------
     def _finding(self, rule_id: str, report: Report) -> Finding:
