@@ -17,6 +17,7 @@ from typing import Any
 
 import libcst as cst
 
+from lambdalint.analysis.calls import argument, literal_string
 from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodePlace, Report, code_check
 from lambdalint.checks.code.global_state import (
@@ -242,37 +243,37 @@ class FileWrites(RequestTracking):
             return Write(node, label, target, kind, self.scope, bool(self._off_lambda), **extra)
 
         if name in OPENERS:
-            mode = _literal(_argument(node, 1, "mode"))
+            mode = literal_string(argument(node, 1, "mode"))
             if mode is not None and any(flag in mode.split(":")[0] for flag in "wax+"):
                 kind = "file" if any(flag in mode for flag in "wax") else "existing"
-                return made(f"{name}(..., {mode!r})", _argument(node, 0, "file", "filename", "name"), kind)
+                return made(f"{name}(..., {mode!r})", argument(node, 0, "file", "filename", "name"), kind)
             return None
         if name == "os.open":
-            flags = _argument(node, 1, "flags")
+            flags = argument(node, 1, "flags")
             if flags is not None and _mentions_attribute(flags, ("O_WRONLY", "O_RDWR", "O_CREAT", "O_APPEND")):
-                return made("os.open()", _argument(node, 0, "path"), "file")
+                return made("os.open()", argument(node, 0, "path"), "file")
             return None
         if name in FUNCTIONS:
             position, keyword, kind = FUNCTIONS[name]
-            return made(f"{name}()", _argument(node, position, keyword), kind)
+            return made(f"{name}()", argument(node, position, keyword), kind)
         if not isinstance(node.func, cst.Attribute):
             return None
         method, receiver = node.func.attr.value, node.func.value
         if method in PATH_METHODS:
             return made(f".{method}()", receiver, PATH_METHODS[method], receiver=receiver)
         if method == "open":
-            mode = _literal(_argument(node, 0, "mode"))
+            mode = literal_string(argument(node, 0, "mode"))
             if mode is not None and any(flag in mode for flag in "wax+"):
                 return made(f".open({mode!r})", receiver, "file", receiver=receiver)
         elif method in ("rename", "replace"):
-            return made(f".{method}()", _argument(node, 0, "target"), "existing", receiver=receiver)
+            return made(f".{method}()", argument(node, 0, "target"), "existing", receiver=receiver)
         elif method == "download_file":
             positional = [argument for argument in node.args if argument.keyword is None]
-            target = _argument(node, None, "Filename") or (positional[-1].value if positional else None)
+            target = argument(node, None, "Filename") or (positional[-1].value if positional else None)
             return made(".download_file()", target, "file")
         elif method in METHODS:
             keywords, kind = METHODS[method]
-            return made(f".{method}()", _argument(node, 0, *keywords), kind, loose=True)
+            return made(f".{method}()", argument(node, 0, *keywords), kind, loose=True)
         return None
 
     # -- paths -----------------------------------------------------------------------------------
@@ -400,8 +401,12 @@ class FileWrites(RequestTracking):
         if isinstance(node, cst.Subscript):
             key = node.slice[0].slice if len(node.slice) == 1 else None
             owner = self.facts.qualified_name(node.value)
-            return owner == "os.environ" and isinstance(key, cst.Index) and _literal(key.value) in TASK_ROOT_VARIABLES
-        return bool(node.args) and _literal(node.args[0].value) in TASK_ROOT_VARIABLES
+            return (
+                owner == "os.environ"
+                and isinstance(key, cst.Index)
+                and literal_string(key.value) in TASK_ROOT_VARIABLES
+            )
+        return bool(node.args) and literal_string(node.args[0].value) in TASK_ROOT_VARIABLES
 
     def writable_roots(self, invocation: Invocation) -> tuple[str, ...]:
         """/tmp and friends, plus the EFS mounts of the template's functions (all of /mnt when
@@ -719,28 +724,11 @@ def _removes(node: cst.Call, name: str) -> bool:
     if any(word in callee.lower() for word in CLEANUP_WORDS):
         return True
     if name in SHELLS and node.args:
-        command = _literal(node.args[0].value)
+        command = literal_string(node.args[0].value)
         if command is None and isinstance(node.args[0].value, cst.List) and node.args[0].value.elements:
-            command = _literal(node.args[0].value.elements[0].value)
+            command = literal_string(node.args[0].value.elements[0].value)
         return command is not None and (command == "rm" or command.startswith("rm "))
     return False
-
-
-def _argument(node: cst.Call, position: int | None, *keywords: str) -> cst.BaseExpression | None:
-    positional = [argument for argument in node.args if argument.keyword is None and not argument.star]
-    for argument in node.args:
-        if keyword_of(argument) in keywords:
-            return argument.value
-    if position is not None and position < len(positional):
-        return positional[position].value
-    return None
-
-
-def _literal(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _mentions_attribute(node: cst.BaseExpression, names: tuple[str, ...]) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 import libcst as cst
 
+from lambdalint.analysis.calls import literal_string
 from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodeCheck, CodePlace, Report, code_check
 
@@ -101,7 +102,7 @@ class HardcodedAwsCredentials(CodeCheck):
         self._named(node.name.value, node.default)
 
     def visit_DictElement(self, node: cst.DictElement) -> None:
-        self._named(_string(node.key), node.value)
+        self._named(literal_string(node.key), node.value)
 
     def visit_Call(self, node: cst.Call) -> None:
         positional: list[cst.BaseExpression] = []
@@ -112,10 +113,10 @@ class HardcodedAwsCredentials(CodeCheck):
                 positional.append(argument.value)
         # os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "..."), os.getenv("...", "fallback")
         if isinstance(node.func, cst.Attribute | cst.Name) and len(positional) >= 2:
-            self._named(_string(positional[0]), positional[1])
+            self._named(literal_string(positional[0]), positional[1])
         # Credentials("AKIA...", "<secret>"): a secret beside an access key id
         for first, second in zip(positional, positional[1:], strict=False):
-            key = _string(first)
+            key = literal_string(first)
             if key is not None and looks_like(KEY_ID, key) and isinstance(second, cst.SimpleString):
                 text = second.evaluated_value
                 if isinstance(text, str) and looks_like(SECRET, text):
@@ -148,12 +149,5 @@ def _target_name(target: cst.BaseExpression) -> str | None:
         return target.attr.value
     if isinstance(target, cst.Subscript) and len(target.slice) == 1:
         element = target.slice[0].slice
-        return _string(element.value) if isinstance(element, cst.Index) else None
-    return None
-
-
-def _string(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
+        return literal_string(element.value) if isinstance(element, cst.Index) else None
     return None

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import libcst as cst
 
+from lambdalint.analysis.calls import argument, literal_string
 from lambdalint.analysis.module_facts import CallSite
 from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodeCheck, CodePlace, Report, code_check
@@ -165,7 +166,7 @@ class LambdaInvokeCheck(CodeCheck):
         for call in self.invokes:
             if not invocation.runs_per_invocation(call.site.function) or not self._on_lambda_client(call):
                 continue
-            function_name = _keyword(call.site.node, "FunctionName")
+            function_name = argument(call.site.node, None, "FunctionName")
             target = Target("unknown")
             if function_name is not None:
                 target = self._target(function_name, call.scope, MAX_DEPTH)
@@ -182,7 +183,7 @@ class LambdaInvokeCheck(CodeCheck):
         return (
             services <= {None, ""}
             and "lambda" in _last_name(func.value).lower()
-            and _keyword(call.site.node, "FunctionName") is not None
+            and argument(call.site.node, None, "FunctionName") is not None
         )
 
     def _services(self, expression: cst.BaseExpression, scope: Scope, depth: int) -> set[str | None]:
@@ -214,7 +215,7 @@ class LambdaInvokeCheck(CodeCheck):
         variable = self._environment_variable(expression)
         if variable is not None:
             return Target("self") if variable == OWN_NAME_VARIABLE else Target("environment", variable)
-        literal = _literal(expression)
+        literal = literal_string(expression)
         if literal is not None:
             return Target("literal", literal)
         values = self._values(expression, scope) if depth else None
@@ -246,26 +247,26 @@ class LambdaInvokeCheck(CodeCheck):
         index = positional.index(parameter) if parameter in positional else None
         values = []
         for call, scope in sites or ():
-            argument = _argument(call, parameter, index)
-            if argument is None:
+            passed = argument(call, index, parameter)
+            if passed is None:
                 return None
-            values.append(Value(argument, scope))
+            values.append(Value(passed, scope))
         return values or None
 
     def _environment_variable(self, expression: cst.BaseExpression) -> str | None:
         """``X`` for ``os.environ["X"]``, ``os.environ.get("X")``, ``os.getenv("X", default)``."""
         if isinstance(expression, cst.Subscript) and self.facts.qualified_name(expression.value) == "os.environ":
             index = expression.slice[0].slice if len(expression.slice) == 1 else None
-            return _literal(index.value) if isinstance(index, cst.Index) else None
+            return literal_string(index.value) if isinstance(index, cst.Index) else None
         if isinstance(expression, cst.Call) and self.facts.qualified_name(expression.func) in ENVIRONMENT_GETTERS:
-            return _literal(expression.args[0].value) if expression.args else None
+            return literal_string(expression.args[0].value) if expression.args else None
         return None
 
     def _invocation_type(self, call: InvokeCall) -> str | None:
         if call.method == "invoke_async":
             return "Event"
         node = call.site.node
-        value = _keyword(node, "InvocationType")
+        value = argument(node, None, "InvocationType")
         if value is None:
             return None if any(argument.star == "**" for argument in node.args) else "RequestResponse"
         target = self._target(value, call.scope, MAX_DEPTH)
@@ -376,44 +377,16 @@ def _service(call: cst.Call, name: str) -> str | None:
     owner, _, method = name.rpartition(".")
     if name != "boto3.client" and not (method in CLIENT_METHODS and owner.removesuffix("()") in SESSIONS):
         return None
-    for argument in call.args:
-        keyword = argument.keyword.value if argument.keyword is not None else None
-        if keyword in (None, "service_name") and not argument.star:
-            return _literal(argument.value) or ""
+    for arg in call.args:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword in (None, "service_name") and not arg.star:
+            return literal_string(arg.value) or ""
     return ""
 
 
 def _parameters(function: cst.FunctionDef) -> set[str]:
     params = function.params
     return {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-
-
-def _argument(call: cst.Call, parameter: str, index: int | None) -> cst.BaseExpression | None:
-    """What a call passes for a parameter (by keyword, or at ``index`` among the positional ones)."""
-    positional = []
-    for argument in call.args:
-        if argument.keyword is not None:
-            if argument.keyword.value == parameter:
-                return argument.value
-        elif argument.star:
-            return None
-        else:
-            positional.append(argument.value)
-    return positional[index] if index is not None and index < len(positional) else None
-
-
-def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    for argument in call.args:
-        if argument.keyword is not None and argument.keyword.value == name:
-            return argument.value
-    return None
-
-
-def _literal(expression: cst.BaseExpression) -> str | None:
-    if isinstance(expression, (cst.SimpleString, cst.ConcatenatedString)):
-        value = expression.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _key(expression: cst.BaseExpression) -> int | str:

@@ -15,6 +15,7 @@ from typing import Any
 
 import libcst as cst
 
+from lambdalint.analysis.calls import argument, literal_string
 from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodeCheck, CodePlace, Report, TemplatePlace, code_check
 from lambdalint.loaders.tree import Mapping, Node, Sequence, scalar_value
@@ -22,19 +23,19 @@ from lambdalint.model.events import event_sources
 from lambdalint.model.project import Function
 
 #: (service, method) → the keyword naming the resource written to, and its position
-WRITES: dict[tuple[str, str], tuple[str, int]] = {
-    ("s3", "put_object"): ("Bucket", -1),
-    ("s3", "copy_object"): ("Bucket", -1),
+WRITES: dict[tuple[str, str], tuple[str, int | None]] = {
+    ("s3", "put_object"): ("Bucket", None),
+    ("s3", "copy_object"): ("Bucket", None),
     ("s3", "upload_file"): ("Bucket", 1),
     ("s3", "upload_fileobj"): ("Bucket", 1),
-    ("sqs", "send_message"): ("QueueUrl", -1),
-    ("sqs", "send_message_batch"): ("QueueUrl", -1),
-    ("sns", "publish"): ("TopicArn", -1),
-    ("sns", "publish_batch"): ("TopicArn", -1),
-    ("kinesis", "put_record"): ("StreamName", -1),
-    ("kinesis", "put_records"): ("StreamName", -1),
-    ("dynamodb", "put_item"): ("TableName", -1),
-    ("dynamodb", "update_item"): ("TableName", -1),
+    ("sqs", "send_message"): ("QueueUrl", None),
+    ("sqs", "send_message_batch"): ("QueueUrl", None),
+    ("sns", "publish"): ("TopicArn", None),
+    ("sns", "publish_batch"): ("TopicArn", None),
+    ("kinesis", "put_record"): ("StreamName", None),
+    ("kinesis", "put_records"): ("StreamName", None),
+    ("dynamodb", "put_item"): ("TableName", None),
+    ("dynamodb", "update_item"): ("TableName", None),
 }
 ENVIRONMENT_READS = frozenset({"os.environ", "os.environ.get", "os.getenv"})
 
@@ -83,21 +84,18 @@ class RecursiveTrigger(CodeCheck):
         if write is None or site is None:
             return
         keyword, position = write
-        argument = _argument(node, keyword, position)
-        variable = self._environment_variable(argument) if argument is not None else None
+        target = argument(node, position, keyword)
+        variable = self._environment_variable(target) if target is not None else None
         if service and variable:
-            key = _argument(node, "Key", 2 if node.func.attr.value.startswith("upload") else -1)
-            literal = key.evaluated_value if isinstance(key, cst.SimpleString) else None
-            self.writes.append(
-                Write(node, site.function, service, variable, literal if isinstance(literal, str) else None)
-            )
+            key = argument(node, 2 if node.func.attr.value.startswith("upload") else None, "Key")
+            self.writes.append(Write(node, site.function, service, variable, literal_string(key)))
 
     def _client_service(self, expression: cst.BaseExpression) -> str | None:
         """``s3`` for ``boto3.client("s3")`` or a name bound to it."""
         if isinstance(expression, cst.Name):
             return self.clients.get((self._scope(), expression.value)) or self.clients.get((None, expression.value))
         if isinstance(expression, cst.Call) and self.facts.qualified_name(expression.func) == "boto3.client":
-            first = _argument(expression, "service_name", 0)
+            first = argument(expression, 0, "service_name")
             value = first.evaluated_value if isinstance(first, cst.SimpleString) else None
             return value if isinstance(value, str) else None
         return None
@@ -174,12 +172,3 @@ def _passes_filter(filter_node: Node | None, key: str | None) -> bool:
         if str(name).lower() == "suffix" and not key.endswith(value):
             return False
     return True
-
-
-def _argument(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
-    for index, argument in enumerate(call.args):
-        if argument.keyword is not None and argument.keyword.value == keyword:
-            return argument.value
-        if argument.keyword is None and index == position:
-            return argument.value
-    return None

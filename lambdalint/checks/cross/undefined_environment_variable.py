@@ -24,6 +24,7 @@ from typing import Any
 
 import libcst as cst
 
+from lambdalint.analysis.calls import literal_string
 from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodeCheck, CodePlace, Place, Report, TemplatePlace, code_check
 from lambdalint.checks.code.hardcoded_credentials import is_test_file
@@ -88,7 +89,7 @@ class UndefinedEnvironmentVariable(CodeCheck):
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         """``"X" in os.environ`` / ``"X" not in os.environ``."""
-        key = _string(node.left)
+        key = literal_string(node.left)
         for target in node.comparisons:
             if (
                 key is not None
@@ -99,7 +100,7 @@ class UndefinedEnvironmentVariable(CodeCheck):
 
     def visit_Call(self, node: cst.Call) -> None:
         if node.args and self.facts.qualified_name(node.func) in LOOKUPS:
-            key = _string(node.args[0].value)
+            key = literal_string(node.args[0].value)
             if key is not None:
                 self.checked.add((self._scope, key))
 
@@ -127,7 +128,7 @@ class UndefinedEnvironmentVariable(CodeCheck):
         if len(node.slice) != 1 or self.facts.qualified_name(node.value) != ENVIRON:
             return None
         element = node.slice[0].slice
-        return _string(element.value) if isinstance(element, cst.Index) else None
+        return literal_string(element.value) if isinstance(element, cst.Index) else None
 
     # -- the decision ----------------------------------------------------------------------------
     def finish(self, invocation: Invocation) -> Iterator[Report]:
@@ -249,19 +250,15 @@ def _environment_places(functions: Iterable[Function]) -> tuple[tuple[Place, str
     return tuple(places)
 
 
-def _string(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _is_main_guard(test: cst.BaseExpression) -> bool:
     """``__name__ == "__main__"`` (either way round)."""
     if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
         return False
     target = test.comparisons[0]
-    sides = {_name(test.left) or _string(test.left), _name(target.comparator) or _string(target.comparator)}
+    sides = {
+        _name(test.left) or literal_string(test.left),
+        _name(target.comparator) or literal_string(target.comparator),
+    }
     return isinstance(target.operator, cst.Equal) and sides == {"__name__", "__main__"}
 
 

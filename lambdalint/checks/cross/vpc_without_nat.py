@@ -27,6 +27,7 @@ from typing import Any
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from lambdalint.analysis.calls import argument, literal_string
 from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodeCheck, CodePlace, Place, Report, TemplatePlace, code_check
 from lambdalint.checks.code.client_in_handler import CLIENT_FACTORIES, SESSION_FACTORIES, SESSION_METHODS
@@ -152,7 +153,7 @@ class VpcWithoutNat(CodeCheck):
             and len(targets) == 1
             and isinstance(targets[0].target, cst.Name)
         ):
-            self.url_requests[(self._scope(), targets[0].target.value)] = _argument(value, "url", 0)
+            self.url_requests[(self._scope(), targets[0].target.value)] = argument(value, 0, "url")
 
     def visit_Call(self, node: cst.Call) -> None:
         name = self.facts.qualified_name(node.func) or ""
@@ -176,9 +177,9 @@ class VpcWithoutNat(CodeCheck):
         builds = name in CLIENT_FACTORIES or (
             method in SESSION_METHODS and owner.endswith("()") and owner.removesuffix("()") in SESSION_FACTORIES
         )
-        if not builds or _argument(node, "endpoint_url", None) is not None:
+        if not builds or argument(node, None, "endpoint_url") is not None:
             return None
-        service = _literal(_argument(node, "service_name", 0))
+        service = literal_string(argument(node, 0, "service_name"))
         return service.lower() if service else None
 
     def _host(self, node: cst.Call, name: str) -> str | None:
@@ -191,15 +192,15 @@ class VpcWithoutNat(CodeCheck):
             if factory is not None:
                 owner, method = f"{factory}()", func.attr.value
         if owner in HTTP_MODULES and method in VERBS:
-            url = _argument(node, "url", 0)
+            url = argument(node, 0, "url")
         elif name in HTTP_REQUESTS:
-            url = _argument(node, "url", 1)
+            url = argument(node, 1, "url")
         elif owner.endswith("()") and owner.removesuffix("()") in HTTP_SESSIONS and method in VERBS | REQUESTS:
-            url = _argument(node, "url", 0 if method in VERBS else 1)
+            url = argument(node, 0 if method in VERBS else 1, "url")
         elif name == URLOPEN:
-            url = _argument(node, "url", 0)
+            url = argument(node, 0, "url")
             if isinstance(url, cst.Call) and self.facts.qualified_name(url.func) == URL_REQUEST:
-                url = _argument(url, "url", 0)
+                url = argument(url, 0, "url")
             elif isinstance(url, cst.Name):
                 url = self.url_requests.get((self._scope(), url.value), url)
         else:
@@ -315,10 +316,11 @@ def _report(
     message += ", so the calls time out. Route 0.0.0.0/0 to a NAT gateway"
     if not hosts:
         message += f", or add VPC endpoints for {_join(services)}"
-    related: list[tuple[Place, str]] = [
+    calls: list[tuple[Place, str]] = [
         (CodePlace(module, use.node), f"calls {use.need}" + (" on the internet" if use.internet else ""))
         for module, use in (uses[0] for uses in blocked.values())
-    ][:RELATED_CALLS]
+    ]
+    related = calls[:RELATED_CALLS]
     template = function.template
     route = next((route for subnet in subnets for route in subnet.gateway_routes), None)
     if route is not None:
@@ -336,19 +338,3 @@ def _packages(name: str) -> list[str]:
 
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _argument(call: cst.Call, keyword: str, position: int | None) -> cst.BaseExpression | None:
-    """An argument by keyword, or by position among the positional ones."""
-    positional = [argument for argument in call.args if argument.keyword is None and not argument.star]
-    for argument in call.args:
-        if argument.keyword is not None and argument.keyword.value == keyword:
-            return argument.value
-    if position is not None and position < len(positional):
-        return positional[position].value
-    return None
-
-
-def _literal(node: cst.BaseExpression | None) -> str | None:
-    value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
-    return value if isinstance(value, str) else None
