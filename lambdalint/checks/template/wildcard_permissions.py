@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from lambdalint.checks.base import CheckContext, Report, TemplatePlace, function_check
 from lambdalint.loaders.tree import Mapping, Node, Scalar, Sequence, scalar_value
 from lambdalint.model.graph import ResourceRef
+from lambdalint.model.policies import policy_template_grants
 from lambdalint.model.project import SERVERLESS_FUNCTION, Function
 
 #: AWS managed policies that grant everything, or a whole service on every resource
@@ -29,6 +30,9 @@ def _broad_grants(function: Function) -> Iterator[tuple[Node, str]]:
     """Each place that grants the function's role too much, and what it grants."""
     if function.type == SERVERLESS_FUNCTION and function.get("Role") is None:
         yield from _policies(function.get("Policies"))
+        for grant in policy_template_grants(function):
+            if grant.wildcard and grant.value is not None:
+                yield grant.value, f'has {grant.template} with {grant.parameter} "*", which grants it on every one'
         return
     role = function.template.graph.evaluate(function.get("Role"))
     if not isinstance(role, ResourceRef) or function.template.graph.type_of(role.logical_id) != "AWS::IAM::Role":
