@@ -9,7 +9,7 @@ values names are bound to (``session = boto3.Session()`` makes ``session.client`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -293,17 +293,6 @@ class ModuleFacts(cst.BatchableCSTVisitor):
             base = self.qualified_name(expression.func)
             return None if base is None else f"{base}()"
         return None
-
-    def names_in(self, node: cst.CSTNode) -> Iterator[str]:
-        """The plain names an expression mentions."""
-        found: list[str] = []
-
-        class _Names(cst.CSTVisitor):
-            def visit_Name(self, name: cst.Name) -> None:
-                found.append(name.value)
-
-        node.visit(_Names())
-        return iter(found)
 
 
 def handler_candidates(module: cst.Module, is_handler_name: Callable[[str], bool]) -> list[str]:
