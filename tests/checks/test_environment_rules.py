@@ -15,13 +15,11 @@ from lambdalint.findings import Finding, Severity
 from lambdalint.model.lambda_environment import RESERVED, RUNTIME_SET
 from lambdalint.output import OutputOptions, render
 from lambdalint.rulepack import builtin_rules
-from tests.files import write
+from tests.files import lint_files, write
 
 
 def findings(root: Path, rule_id: str, files: dict[str, str]) -> list[Finding]:
-    for rel, text in files.items():
-        write(root, rel, text)
-    return list(run([root], load_config(None).merged_with(select=[rule_id]), root=root).reported)
+    return lint_files(root, files, rule_id)
 
 
 def related(finding: Finding) -> list[tuple[str, int, str | None]]:

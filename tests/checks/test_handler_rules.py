@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lambdalint.config import load_config
-from lambdalint.engine import run
 from lambdalint.findings import Finding, Severity
-from tests.files import write
+from tests.files import lint_files
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -23,9 +21,7 @@ Resources:
 
 
 def findings(root: Path, rule_id: str, files: dict[str, str]) -> list[Finding]:
-    for rel, text in files.items():
-        write(root, rel, text)
-    return list(run([root], load_config(None).merged_with(select=[rule_id]), root=root).reported)
+    return lint_files(root, files, rule_id)
 
 
 def where(finding: Finding) -> tuple[str, int, int]:

@@ -7,19 +7,16 @@ import json
 from pathlib import Path
 
 from lambdalint.checks.template.resource_policy_size import LIMIT_BYTES, _statement_bytes
-from lambdalint.config import load_config
-from lambdalint.engine import run
 from lambdalint.findings import Finding, Severity
 from lambdalint.loaders.template import load_template_text
 from lambdalint.loaders.tree import Mapping
 from lambdalint.model.graph import TemplateGraph
 from lambdalint.model.project import Template
-from tests.files import write
+from tests.files import lint_files
 
 
 def findings(root: Path, rule_id: str, template: str, rel: str = "template.yaml") -> list[Finding]:
-    write(root, rel, template)
-    return list(run([root], load_config(None).merged_with(select=[rule_id]), root=root).reported)
+    return lint_files(root, {rel: template}, rule_id)
 
 
 def line(finding: Finding) -> int:

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lambdalint.config import load_config
-from lambdalint.engine import run
 from lambdalint.findings import Finding, Severity
 from lambdalint.rulepack import builtin_rules
-from tests.files import write
+from tests.files import lint_files
 
 #: an isolated VPC (no route out) and one function in both subnets; ``ROUTES``, ``EXTRA`` and
 #: ``ENVIRONMENT`` are filled in by the tests
@@ -57,9 +55,7 @@ def template(routes: str = "", extra: str = "", environment: str = "") -> str:
 
 
 def findings(root: Path, files: dict[str, str]) -> list[Finding]:
-    for rel, text in files.items():
-        write(root, rel, text)
-    return list(run([root], load_config(None).merged_with(select=["LL203"]), root=root).reported)
+    return lint_files(root, files, "LL203")
 
 
 def related(finding: Finding) -> list[tuple[str, int, str | None]]:
