@@ -18,6 +18,7 @@ import jsonschema
 import yaml
 
 from lambdalint.findings import Severity
+from lambdalint.policy import Policy, parse_policy
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,6 +52,8 @@ class Rule:
     source: Path
     security_severity: float | None = None
     options_schema: dict[str, Any] | None = None
+    #: what a declarative rule checks; ``None`` for a rule written in Python
+    policy: Policy | None = None
 
     @property
     def help_uri(self) -> str:
@@ -84,20 +87,22 @@ def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator) -> Ru
     expected_name = f"{data['id']}-{data['name']}.yaml"
     if path.name != expected_name:
         raise RulePackError(f"{path}: a rule file must be named {expected_name}")
+    examples = data.get("examples", {})
     return Rule(
         id=data["id"],
         name=data["name"],
         severity=Severity(data["severity"]),
         summary=data["summary"],
-        doc=data["doc"].strip(),
-        tags=tuple(data["tags"]),
-        references=tuple(data["references"]),
+        doc=data.get("doc", data["summary"]).strip(),  # a policy may say no more than its summary
+        tags=tuple(data.get("tags", ())),
+        references=tuple(data.get("references", ())),
         examples=tuple(
-            _example(item, valid=kind == "valid") for kind in ("invalid", "valid") for item in data["examples"][kind]
+            _example(item, valid=kind == "valid") for kind in ("invalid", "valid") for item in examples.get(kind, ())
         ),
         source=path,
         security_severity=data.get("security-severity"),
         options_schema=data.get("options"),
+        policy=parse_policy(data),
     )
 
 

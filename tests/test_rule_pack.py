@@ -6,7 +6,12 @@ from lambdalint.checks.base import CODE_CHECKS, FUNCTION_CHECKS
 from lambdalint.engine import ENGINE_RULES
 from lambdalint.rulepack import builtin_rules
 
-IMPLEMENTED = set(CODE_CHECKS) | set(FUNCTION_CHECKS) | ENGINE_RULES
+IMPLEMENTED = (
+    set(CODE_CHECKS)
+    | set(FUNCTION_CHECKS)
+    | ENGINE_RULES
+    | {rule.id for rule in builtin_rules().values() if rule.policy is not None}
+)
 
 
 def test_every_rule_file_has_logic() -> None:
@@ -20,6 +25,14 @@ def test_every_check_has_a_rule_file() -> None:
 def test_ids_and_names_are_unique() -> None:
     rules = builtin_rules().values()
     assert len({rule.name for rule in rules}) == len(rules)
+
+
+def test_every_built_in_rule_is_tagged_and_exemplified() -> None:
+    """Policies may be bare; the built-in pack may not (the schema allows both)."""
+    for rule in builtin_rules().values():
+        assert rule.tags, rule.id
+        assert any(not example.valid for example in rule.examples), f"{rule.id} has no invalid example"
+        assert any(example.valid for example in rule.examples), f"{rule.id} has no valid example"
 
 
 def test_every_rule_documents_what_why_and_how() -> None:
