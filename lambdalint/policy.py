@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Condition:
 @dataclass(frozen=True)
 class Group:
     kind: Literal["all-of", "any-of"]
-    items: tuple[Union[Condition, "Group"], ...]
+    items: tuple[Condition | Group, ...]
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def parse_policy(data: Mapping[str, Any]) -> Policy | None:
 def _group(kind: Literal["all-of", "any-of"], conditions: Mapping[str, Any]) -> Group:
     items: list[Condition | Group] = []
     for key, value in conditions.items():
-        if key in ("any-of", "all-of"):
+        if key == "any-of" or key == "all-of":
             items.append(Group(key, tuple(_group("all-of", item) for item in value)))
         else:
             items.append(Condition(key, tuple(value.items())))
