@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 
+Combination = Literal["all-of", "any-of"]
+COMBINATIONS: dict[str, Combination] = {"all-of": "all-of", "any-of": "any-of"}
+
+
 @dataclass(frozen=True)
 class Condition:
     path: str
@@ -51,8 +55,8 @@ def parse_policy(data: Mapping[str, Any]) -> Policy | None:
 def _group(kind: Literal["all-of", "any-of"], conditions: Mapping[str, Any]) -> Group:
     items: list[Condition | Group] = []
     for key, value in conditions.items():
-        if key == "any-of" or key == "all-of":
-            items.append(Group(key, tuple(_group("all-of", item) for item in value)))
+        if key in COMBINATIONS:
+            items.append(Group(COMBINATIONS[key], tuple(_group("all-of", item) for item in value)))
         else:
             items.append(Condition(key, tuple(value.items())))
     return Group(kind, tuple(items))
