@@ -17,7 +17,7 @@ from lambdalint import __version__
 from lambdalint.config import Config, ConfigError, find_config, load_config, parse_date
 from lambdalint.findings import Severity
 from lambdalint.output import FORMATTERS, OutputOptions, render
-from lambdalint.rulepack import Rule, RulePackError, builtin_rules
+from lambdalint.rulepack import Rule, RulePackError, builtin_rules, load_policies
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, help="configuration file (default: found by walking up from the first path)"
     )
     check.add_argument(
+        "--rules", action="append", default=[], type=Path, metavar="DIR", help="also the rule files in DIR (repeatable)"
+    )
+    check.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
         help="judge dated rules (runtime deprecation) as on this date, for reproducible CI (default: today)",
@@ -90,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--rules", action="append", default=[], type=Path, metavar="DIR", help="also the rules in DIR")
     rules.set_defaults(command=_rules)
 
     rule = commands.add_parser("rule", help="show a rule's documentation and examples")
@@ -102,12 +106,17 @@ def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
 
 
-def _load_config(args: argparse.Namespace) -> Config:
+def _all_rules(args: argparse.Namespace) -> dict[str, Rule]:
+    """The built-in rules and those of ``--rules DIR``."""
+    builtin = builtin_rules()
+    return {**builtin, **load_policies(list(args.rules), builtin)} if args.rules else builtin
+
+
+def _load_config(args: argparse.Namespace, known: dict[str, Rule]) -> Config:
     if args.config is not None and not args.config.is_file():
         raise UsageError(f"configuration file not found: {args.config}")
     path = args.config or find_config(args.paths[0])
     config = load_config(path)
-    known = builtin_rules()
     config.check_rules(known)
     for code in (*_split(args.select), *_split(args.ignore)):
         if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
@@ -126,8 +135,9 @@ def _check(args: argparse.Namespace) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    config = _load_config(args)
-    result = run(list(args.paths), config)
+    rules = _all_rules(args)
+    config = _load_config(args, rules)
+    result = run(list(args.paths), config, rules)
     report = render(args.format, result, OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet))
     if args.output:
         try:
@@ -142,7 +152,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    rules = builtin_rules().values()
+    rules = _all_rules(args).values()
     if args.format == "json":
         data = [
             {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary, "tags": list(r.tags)}

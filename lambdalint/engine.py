@@ -30,6 +30,7 @@ from lambdalint.checks.base import (
     Report,
     TemplatePlace,
 )
+from lambdalint.checks.declarative import policy_reports
 from lambdalint.config import Config
 from lambdalint.discovery import discover, is_json_template
 from lambdalint.findings import Finding, Location, Severity, Span
@@ -142,6 +143,10 @@ class _Runner:
             for rule_id, check in self._enabled(FUNCTION_CHECKS):
                 call = partial(check, function, self._context(rule_id))
                 results.extend(self._guarded(rule_id, function.template.rel, call))
+        for rule in self.rules.values():
+            for template in self.project.templates if rule.policy is not None else ():
+                judge = partial(policy_reports, rule, template, self._context(rule.id))
+                results.extend(self._guarded(rule.id, template.rel, judge))
         results.extend(self._code_findings())
         return [self._masked(finding) for finding in results] if self.secrets else results
 

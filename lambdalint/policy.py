@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-
 Combination = Literal["all-of", "any-of"]
 COMBINATIONS: dict[str, Combination] = {"all-of": "all-of", "any-of": "any-of"}
 

@@ -18,6 +18,8 @@ import jsonschema
 import yaml
 
 from lambdalint.findings import Severity
+from lambdalint.loaders.template import TemplateLoadError, load_template_text
+from lambdalint.loaders.tree import anchor_span, find
 from lambdalint.policy import Policy, parse_policy
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -74,18 +76,20 @@ def _schema_validator(directory: Path) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator) -> Rule:
+def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator, *, builtin: bool = True) -> Rule:
+    """A rule file, validated; errors name the file, the line and what is wrong."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise RulePackError(f"{path}: cannot read rule file: {error}") from None
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        first = errors[0]
-        where = "/".join(str(part) for part in first.absolute_path) or "(top level)"
-        raise RulePackError(f"{path}: {where}: {first.message}")
+        first = jsonschema.exceptions.best_match(errors) or errors[0]
+        where = ".".join(str(part) for part in first.absolute_path) or "(top level)"
+        raise RulePackError(f"{path}:{_line_of(text, tuple(first.absolute_path))}: {where}: {first.message}")
     expected_name = f"{data['id']}-{data['name']}.yaml"
-    if path.name != expected_name:
+    if builtin and path.name != expected_name:
         raise RulePackError(f"{path}: a rule file must be named {expected_name}")
     examples = data.get("examples", {})
     return Rule(
@@ -104,6 +108,30 @@ def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator) -> Ru
         options_schema=data.get("options"),
         policy=parse_policy(data),
     )
+
+
+def _line_of(text: str, path: tuple[Any, ...]) -> int:
+    """The line of the value at ``path`` in a YAML file (its nearest existing parent's)."""
+    try:
+        node, _ = find(load_template_text(text, is_json=False), path)
+    except TemplateLoadError:
+        return 1
+    return anchor_span(node).start_line
+
+
+def load_policies(directories: list[Path], known: dict[str, Rule]) -> dict[str, Rule]:
+    """The rules in the YAML files of ``directories`` (``--rules DIR``), validated like the pack."""
+    validator = _schema_validator(rule_pack_dir())
+    policies: dict[str, Rule] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            raise RulePackError(f"{directory}: not a directory of rule files")
+        for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+            rule = load_rule_file(path, validator, builtin=False)
+            if rule.id in known or rule.id in policies:
+                raise RulePackError(f"{path}: rule id {rule.id} is already taken")
+            policies[rule.id] = rule
+    return policies
 
 
 def _example(item: dict[str, Any], *, valid: bool) -> Example:

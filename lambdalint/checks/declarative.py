@@ -1,0 +1,144 @@
+"""Declarative rules judged against a template: a policy's conditions, value by value.
+
+Functions are seen through the normalised view (SAM and CloudFormation alike, Globals merged,
+Lambda's defaults filled in); layers and other resources through their raw properties. Judging is
+three-valued: a value the template does not fix is neither true nor false, so ``require`` reports
+only what certainly fails, and ``when`` / ``unless`` apply only where they certainly hold.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+
+from lambdalint.checks.base import CheckContext, Report, TemplatePlace
+from lambdalint.loaders.tree import Node, find
+from lambdalint.model.function_view import Field, function_view, lookup
+from lambdalint.model.graph import Unknown
+from lambdalint.model.project import Function, Template
+from lambdalint.policy import Condition, Group, Policy, describe
+from lambdalint.rulepack import Rule
+
+#: a path's field, or ``None`` when the path is absent (no value, no default)
+Lookup = Callable[[str], Field | None]
+
+LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
+
+
+def policy_reports(rule: Rule, template: Template, context: CheckContext) -> Iterator[Report]:
+    """The findings of one declarative rule in one template."""
+    policy = rule.policy
+    assert policy is not None
+    if policy.applies_to == "function":
+        for function in context.project.functions:
+            if function.template is template:
+                look = partial(lookup, function_view(function))
+                yield from _judged(rule, policy, template, look, function.properties_node, function)
+        return
+    kinds = LAYER_TYPES if policy.applies_to == "layer" else (policy.applies_to,)
+    graph = template.graph
+    for logical_id in graph.of_type(*kinds):
+        resource = graph.resources[logical_id]
+        properties = resource.get("Properties") or resource
+        yield from _judged(rule, policy, template, _raw_lookup(template, logical_id), properties, None)
+
+
+def _judged(
+    rule: Rule, policy: Policy, template: Template, look: Lookup, fallback: Node, function: Function | None
+) -> Iterator[Report]:
+    if policy.when is not None and holds(policy.when, look) is not True:
+        return
+    if policy.unless is not None and holds(policy.unless, look) is not False:
+        return
+    for item in policy.require.items:
+        if holds(item, look) is not False:
+            continue
+        field = look(item.path) if isinstance(item, Condition) else None
+        yield Report(
+            f"{rule.summary}: {_found(item, field)}, expected {describe(item)}",
+            TemplatePlace(template, field.node if field and field.node is not None else fallback),
+            function=function,
+        )
+
+
+def _found(item: Condition | Group, field: Field | None) -> str:
+    if not isinstance(item, Condition):
+        return "none of the alternatives holds"
+    if field is None:
+        return f"{item.path} is not set"
+    default = " (Lambda's default)" if field.defaulted else ""
+    return f"{item.path} is {_text(field.value)}{default}"
+
+
+def _raw_lookup(template: Template, logical_id: str) -> Lookup:
+    """Paths into a resource's raw ``Properties`` (``VisibilityTimeout``, ``Tags``)."""
+    properties = template.graph.properties(logical_id)
+
+    def look(path: str) -> Field | None:
+        node, found = find(properties, tuple(path.split(".")))
+        return Field(template.graph.evaluate(node), node) if found else None
+
+    return look
+
+
+# -- judging -------------------------------------------------------------------------------------
+def holds(item: Condition | Group, look: Lookup) -> bool | None:
+    """Whether the condition holds: ``True``, ``False``, or ``None`` when the value is unknown."""
+    if isinstance(item, Condition):
+        return _judge(look(item.path), item.operators)
+    results = [holds(child, look) for child in item.items]
+    if item.kind == "all-of":
+        return False if False in results else None if None in results else True
+    return True if True in results else None if None in results else False
+
+
+def _judge(field: Field | None, operators: tuple[tuple[str, Any], ...]) -> bool | None:
+    if field is None:
+        return all(name == "absent" for name, _ in operators)
+    if isinstance(field.value, Unknown):
+        return None
+    return all(_operator(name, expected, field.value) for name, expected in operators)
+
+
+def _operator(name: str, expected: Any, value: object) -> bool:
+    if name in ("exists", "absent"):
+        return name == "exists"
+    if name in ("equals", "not-equals"):
+        return _same(value, expected) == (name == "equals")
+    if name in ("in", "not-in"):
+        return any(_same(value, option) for option in expected) == (name == "in")
+    if name == "matches":
+        return re.search(expected, _text(value)) is not None
+    if name in ("min", "max"):
+        number = _number(value)
+        return number is not None and (number >= expected if name == "min" else number <= expected)
+    if name in ("count-min", "count-max"):
+        count = len(value) if isinstance(value, (list, dict)) else 1
+        return count >= expected if name == "count-min" else count <= expected
+    assert name == "size-max"
+    return len(json.dumps(value, separators=(",", ":"), default=str).encode()) <= expected
+
+
+def _same(value: object, expected: object) -> bool:
+    """Templates write numbers and booleans as strings too: ``"128"`` equals 128."""
+    return value == expected or _text(value) == _text(expected)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
