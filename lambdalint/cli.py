@@ -106,27 +106,30 @@ def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
 
 
-def _all_rules(args: argparse.Namespace) -> dict[str, Rule]:
-    """The built-in rules and those of ``--rules DIR``."""
+def _all_rules(directories: list[Path]) -> dict[str, Rule]:
+    """The built-in rules and those in the folders of your own rule files."""
     builtin = builtin_rules()
-    return {**builtin, **load_policies(list(args.rules), builtin)} if args.rules else builtin
+    return {**builtin, **load_policies(directories, builtin)} if directories else builtin
 
 
-def _load_config(args: argparse.Namespace, known: dict[str, Rule]) -> Config:
+def _load_config(args: argparse.Namespace) -> tuple[Config, dict[str, Rule]]:
+    """The configuration with the command line's flags over it, and every rule it can select."""
     if args.config is not None and not args.config.is_file():
         raise UsageError(f"configuration file not found: {args.config}")
     path = args.config or find_config(args.paths[0])
     config = load_config(path)
+    known = _all_rules([config.base / directory for directory in config.rule_dirs] + list(args.rules))
     config.check_rules(known)
     for code in (*_split(args.select), *_split(args.ignore)):
         if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
             raise UsageError(f"--select/--ignore: no rule matches {code!r}")
-    return config.merged_with(
+    merged = config.merged_with(
         select=_split(args.select) or None,
         ignore=_split(args.ignore),
         fail_on=Severity(args.fail_on) if args.fail_on else None,
         as_of=parse_date(args.as_of, "--as-of") if args.as_of is not None else None,
     )
+    return merged, known
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -135,8 +138,7 @@ def _check(args: argparse.Namespace) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
-    rules = _all_rules(args)
-    config = _load_config(args, rules)
+    config, rules = _load_config(args)
     result = run(list(args.paths), config, rules)
     report = render(args.format, result, OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet))
     if args.output:
@@ -152,7 +154,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    rules = _all_rules(args).values()
+    rules = _all_rules(list(args.rules)).values()
     if args.format == "json":
         data = [
             {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary, "tags": list(r.tags)}

@@ -73,6 +73,8 @@ class Config:
     handler_patterns: tuple[str, ...] = DEFAULT_HANDLER_PATTERNS
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: folders of the user's own rule files (``rules = ["./policies"]``), relative to ``base``
+    rule_dirs: tuple[str, ...] = ()
     #: the date dated rules judge by (LL207's runtime lifecycle); ``None``: today
     as_of: date | None = None
     path: Path | None = None
@@ -224,11 +226,23 @@ def config_from_mapping(data: Mapping[str, Any], *, path: Path | None = None, ba
         fail_on=Severity(data["fail-on"]) if "fail-on" in data else None,
         handler_patterns=tuple(data.get("handler-patterns", DEFAULT_HANDLER_PATTERNS)),
         exclude=exclude,
-        rule_options={key: dict(value) for key, value in data.get("rules", {}).items()},
+        rule_options=_rule_options(data.get("rules", {})),
+        rule_dirs=_rule_dirs(data.get("rules", {})),
         as_of=parse_date(data["as-of"], f"{_prefix(path)}'as-of'") if "as-of" in data else None,
         path=path,
         base=base or (Path(os.path.abspath(path)).parent if path else Path.cwd()),
     )
+
+
+def _rule_options(rules: list[str] | dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``rules`` is a list of folders, or a table of per-rule options that may list them as ``paths``."""
+    if isinstance(rules, list):
+        return {}
+    return {key: dict(value) for key, value in rules.items() if key != "paths"}
+
+
+def _rule_dirs(rules: list[str] | dict[str, Any]) -> tuple[str, ...]:
+    return tuple(rules if isinstance(rules, list) else rules.get("paths", ()))
 
 
 def parse_date(text: str, where: str) -> date:
@@ -299,7 +313,20 @@ def _validate(data: Mapping[str, Any], path: Path | None) -> None:
     """Raise the first schema violation (in key order, so the message is deterministic)."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        raise ConfigError(_prefix(path) + _describe(errors[0]))
+        raise ConfigError(_prefix(path) + _describe(_within_alternative(errors[0])))
+
+
+def _within_alternative(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a key that takes one of several shapes (``rules``: a list or a table), the error in the
+    shape the value has, which says what is wrong with it."""
+    if error.validator != "oneOf" or not error.context:
+        return error
+    shape = "object" if isinstance(error.instance, dict) else "array"
+    alternatives = error.validator_value
+    matching = [e for e in error.context if alternatives[e.relative_schema_path[0]].get("type") == shape]
+    return (
+        _within_alternative(sorted(matching, key=lambda e: [str(p) for p in e.absolute_path])[0]) if matching else error
+    )
 
 
 def _describe(error: jsonschema.ValidationError) -> str:

@@ -166,3 +166,23 @@ def test_operators(project: Path, tmp_path: Path, capsys, policy: str, expected:
     main(["check", "--format", "json", "--select", "ORG100", "--rules", str(directory)])
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert {f["location"]["start"]["line"] for f in findings} == expected
+
+
+@pytest.mark.parametrize(
+    "configuration",
+    [
+        'rules = ["policies"]\n',
+        '[rules]\npaths = ["policies"]\n\n[rules.LL111]\nconstructors = ["company_db.connect"]\n',
+    ],
+    ids=["list", "table-with-paths"],
+)
+def test_policy_folders_in_configuration(project: Path, capsys, configuration: str) -> None:
+    for policy in POLICIES.glob("*.yaml"):
+        write(project, f"policies/{policy.name}", policy.read_text())
+    write(project, ".lambdalint.toml", configuration)
+    assert main(["check", "--quiet", "--select", "ORG"]) == 1
+    assert [line.split(" [")[0] for line in capsys.readouterr().out.splitlines()] == [
+        "template.yaml:5:5: ORG003",
+        "template.yaml:22:7: ORG002",
+        "template.yaml:25:5: ORG001",
+    ]
