@@ -9,6 +9,7 @@ import argparse
 import json
 import logging
 import sys
+import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     rules.add_argument("--rules", action="append", default=[], type=Path, metavar="DIR", help="also the rules in DIR")
     rules.set_defaults(command=_rules)
 
+    test_rules = commands.add_parser("test-rules", help="run the examples in your rule files, as tests")
+    test_rules.add_argument("directories", nargs="+", type=Path, metavar="DIR", help="folders of rule files")
+    test_rules.set_defaults(command=_test_rules)
+
     rule = commands.add_parser("rule", help="show a rule's documentation and examples")
     rule.add_argument("rule", help="rule id or name, e.g. LL110 or client-in-handler")
     rule.set_defaults(command=_rule)
@@ -175,6 +180,33 @@ def _rule(args: argparse.Namespace) -> int:
             sys.stdout.write(rule_page(rule))
             return EXIT_OK
     raise UsageError(f"unknown rule {wanted!r} (see `lambdalint rules`)")
+
+
+def _test_rules(args: argparse.Namespace) -> int:
+    """Each example of each rule in the folders: marked lines reported, the others clean."""
+    from lambdalint.examples import run_example
+
+    policies = load_policies(list(args.directories), builtin_rules())
+    everything = {**builtin_rules(), **policies}
+    failures = total = 0
+    for rule in policies.values():
+        for example in rule.examples:
+            total += 1
+            with tempfile.TemporaryDirectory() as directory:
+                outcome = run_example(rule, example, Path(directory), everything)
+            if outcome.passed:
+                continue
+            failures += 1
+            kind = "valid" if example.valid else "invalid"
+            sys.stdout.write(
+                f"FAIL {rule.id} {kind} example {example.name!r}: {outcome.problem or 'findings differ'}\n"
+            )
+            for path, line, rule_id in sorted(outcome.expected - outcome.found):
+                sys.stdout.write(f"  expected, not reported: {path}:{line}: {rule_id}\n")
+            for path, line, rule_id in sorted(outcome.found - outcome.expected):
+                sys.stdout.write(f"  reported, not expected: {path}:{line}: {rule_id}\n")
+    sys.stdout.write(f"{total - failures} passed, {failures} failed ({len(policies)} rules)\n")
+    return EXIT_FINDINGS if failures else EXIT_OK
 
 
 def rule_page(rule: Rule) -> str:

@@ -186,3 +186,19 @@ def test_policy_folders_in_configuration(project: Path, capsys, configuration: s
         "template.yaml:22:7: ORG002",
         "template.yaml:25:5: ORG001",
     ]
+
+
+def test_test_rules_runs_the_examples_in_policy_files(tmp_path: Path, capsys) -> None:
+    assert main(["test-rules", str(POLICIES)]) == 0
+    assert capsys.readouterr().out == "2 passed, 0 failed (3 rules)\n"
+
+    broken = tmp_path / "broken"
+    text = (POLICIES / "ORG001-tracing-required.yaml").read_text()
+    write(broken, "ORG001.yaml", text.replace("Properties:  # error: ORG001", "Properties:"))
+    assert main(["test-rules", str(broken)]) == 1
+    assert capsys.readouterr().out == (
+        "FAIL ORG001 invalid example \"a function with Lambda's default PassThrough tracing\": "
+        "an invalid example has no marker for its rule\n"
+        "  reported, not expected: template.yaml:5: ORG001\n"
+        "1 passed, 1 failed (1 rules)\n"
+    )
