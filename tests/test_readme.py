@@ -37,3 +37,10 @@ def test_the_readme_lists_every_rule() -> None:
 
     for rule in builtin_rules().values():
         assert f"| {rule.id} | {rule.name} |" in README, rule.id
+
+
+def test_the_readme_documents_every_function_field_of_policies() -> None:
+    from lambdalint.model.function_view import FIELDS
+
+    for field in FIELDS:
+        assert f"| `{field.name}` | {field.summary} | `{field.sam}` | `{field.cloudformation}` |" in README
