@@ -152,7 +152,7 @@ def test_a_malformed_policy_is_an_error_naming_the_file_and_line(project: Path, 
         (
             "applies-to: function\nrequire:\n  any-of:\n    - {memory: {max: 1024}}\n"
             "    - {tags.Workload: {equals: heavy}}\n",
-            {18},
+            {22},  # at the first alternative's property: Big's MemorySize
         ),
         # "python3.11" rendered as JSON is 12 bytes; at the Globals line for the function that inherits it
         ("applies-to: function\nrequire:\n  runtime: {size-max: 11}\n", {5, 21, 26, 35}),

@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from lambdalint.checks.base import CheckContext, Report, TemplatePlace
-from lambdalint.loaders.tree import Node, find
+from lambdalint.loaders.tree import Node, Sequence, find
 from lambdalint.model.function_view import Field, function_view, lookup
 from lambdalint.model.graph import Unknown
 from lambdalint.model.project import Function, Template
@@ -53,24 +53,55 @@ def _judged(
         return
     if policy.unless is not None and holds(policy.unless, look) is not False:
         return
-    for item in policy.require.items:
-        if holds(item, look) is not False:
-            continue
-        field = look(item.path) if isinstance(item, Condition) else None
+    summary = rule.summary.rstrip(".")
+    for item in _failing(policy.require, look):
+        condition = _first_condition(item, look)
+        field = look(condition.path) if condition else None
         yield Report(
-            f"{rule.summary}: {_found(item, field)}, expected {describe(item)}",
-            TemplatePlace(template, field.node if field and field.node is not None else fallback),
+            f"{summary}: {_found(condition, field)}, expected {describe(item)}",
+            TemplatePlace(template, _where(condition, field) or fallback),
             function=function,
         )
 
 
-def _found(item: Condition | Group, field: Field | None) -> str:
-    if not isinstance(item, Condition):
+def _failing(group: Group, look: Lookup) -> Iterator[Condition | Group]:
+    """What certainly does not hold; the members of a failing ``all-of`` one by one."""
+    for item in group.items:
+        if holds(item, look) is not False:
+            continue
+        if isinstance(item, Group) and item.kind == "all-of":
+            yield from _failing(item, look)
+        else:
+            yield item
+
+
+def _first_condition(item: Condition | Group, look: Lookup) -> Condition | None:
+    """The condition whose value a finding shows: the first, in an alternative, that is set."""
+    if isinstance(item, Condition):
+        return item
+    conditions = [found for child in item.items if (found := _first_condition(child, look)) is not None]
+    return next((c for c in conditions if look(c.path) is not None), conditions[0] if conditions else None)
+
+
+def _where(condition: Condition | None, field: Field | None) -> Node | None:
+    """The property to point at; for too many items, the first item over the limit."""
+    if field is None or field.node is None or condition is None:
+        return None
+    limit = dict(condition.operators).get("count-max")
+    if isinstance(limit, int) and isinstance(field.node, Sequence) and len(field.node.items) > limit:
+        return field.node.items[limit]
+    return field.node
+
+
+def _found(condition: Condition | None, field: Field | None) -> str:
+    if condition is None:
         return "none of the alternatives holds"
     if field is None:
-        return f"{item.path} is not set"
+        return f"{condition.path} is not set"
     default = " (Lambda's default)" if field.defaulted else ""
-    return f"{item.path} is {_text(field.value)}{default}"
+    if isinstance(field.value, list) and any(name.startswith("count-") for name, _ in condition.operators):
+        return f"{condition.path} has {len(field.value)} item(s){default}"
+    return f"{condition.path} is {_text(field.value)}{default}"
 
 
 def _raw_lookup(template: Template, logical_id: str) -> Lookup:

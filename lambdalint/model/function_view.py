@@ -100,6 +100,12 @@ FIELDS: tuple[FieldSource, ...] = (
         "AWS::Lambda::EventInvokeConfig DestinationConfig.OnSuccess/OnFailure.Destination",
     ),
     FieldSource("function-name", "the function's name", "FunctionName", "FunctionName"),
+    FieldSource(
+        "capacity-provider",
+        "the Lambda Managed Instances capacity provider",
+        "CapacityProviderConfig",
+        "CapacityProviderConfig",
+    ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(source.name for source in FIELDS)
