@@ -34,6 +34,8 @@ class Policy:
     when: Group | None
     unless: Group | None
     require: Group
+    #: the finding's message, with ``{path}``, ``{value}`` and ``{expected}`` filled in
+    message: str | None = None
 
 
 def parse_policy(data: Mapping[str, Any]) -> Policy | None:
@@ -48,6 +50,7 @@ def parse_policy(data: Mapping[str, Any]) -> Policy | None:
         _group("all-of", when) if when else None,
         _group("all-of", unless) if unless else None,
         _group("all-of", data["require"]),
+        data.get("message"),
     )
 
 
@@ -64,8 +67,7 @@ def _group(kind: Literal["all-of", "any-of"], conditions: Mapping[str, Any]) -> 
 def describe(item: Condition | Group) -> str:
     """What a condition asks for, in words for a message."""
     if isinstance(item, Group):
-        joiner = " or " if item.kind == "any-of" else " and "
-        return joiner.join(f"({describe(child)})" for child in item.items)
+        return (", or " if item.kind == "any-of" else " and ").join(describe(child) for child in item.items)
     words = {
         "exists": lambda _: "set",
         "absent": lambda _: "not set",

@@ -127,7 +127,7 @@ def test_findings_exit_1_with_excerpts_and_a_summary(project: Path, capsys) -> N
         '5 |     s3 = boto3.client("s3")',
         "  |          ^^^^^^^^^^^^^^^^^^",
     ]
-    assert "template.yaml:10:7: LL205 [error] Timeout 901 s is outside the allowed 1–900 s" in out
+    assert "template.yaml:10:7: LL205 [error] timeout 901 is outside what Lambda accepts" in out
     assert out.endswith("Found 2 findings (1 error, 1 warning) in 2 files.\n")
 
 
@@ -320,7 +320,8 @@ def test_quiet_prints_one_line_per_finding_and_no_summary(project: Path, capsys)
     assert out.splitlines() == [
         "src/app.py:5:10: LL110 [warning] boto3 client created on every invocation; create it once at module "
         "scope so warm invocations reuse it and its connections",
-        "template.yaml:10:7: LL205 [error] Timeout 901 s is outside the allowed 1–900 s; the deployment will fail",
+        "template.yaml:10:7: LL205 [error] timeout 901 is outside what Lambda accepts (timeout at least 1 and at "
+        "most 900, or capacity-provider set and timeout at least 1 and at most 5400); the deployment will fail",
     ]
 
 

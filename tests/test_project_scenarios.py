@@ -150,7 +150,7 @@ def test_globals_values_are_reported_at_globals_with_the_function_related(tmp_pa
     _, report = lint_copy("globals-merge", tmp_path, monkeypatch, capsys)
 
     (memory,) = findings_of(report, "LL205")
-    assert memory["message"].startswith("MemorySize 20,480 MB is outside the allowed 128–10,240 MB")
+    assert memory["message"].startswith("memory 20480 is outside what Lambda accepts (memory at least 128 and")
     assert [(r["path"], r["start"]["line"], r["label"]) for r in memory["related"]] == [
         ("template.yaml", 28, "IngestFunction gets this value from Globals")
     ]
@@ -173,7 +173,10 @@ def test_cloudformation_json_timeout_is_reported_at_its_line(tmp_path, monkeypat
         "forwarder.template.json",
         {"line": 36, "column": 9},
     )
-    assert timeout["message"] == "Timeout 901 s is outside the allowed 1–900 s; the deployment will fail"
+    assert timeout["message"] == (
+        "timeout 901 is outside what Lambda accepts (timeout at least 1 and at most 900, or capacity-provider "
+        "set and timeout at least 1 and at most 5400); the deployment will fail"
+    )
     # the per-invocation client in the inline code is found (where it is placed: see KNOWN_BUGS)
     (client,) = findings_of(report, "LL110")
     assert client["location"]["path"] == "forwarder.template.json"

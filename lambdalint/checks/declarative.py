@@ -57,8 +57,14 @@ def _judged(
     for item in _failing(policy.require, look):
         condition = _first_condition(item, look)
         field = look(condition.path) if condition else None
+        if policy.message:
+            value = _text(field.value) if field is not None else "not set"
+            path = condition.path if condition else ""
+            message = policy.message.format(path=path, value=value, expected=describe(item))
+        else:
+            message = f"{summary}: {_found(condition, field)}, expected {describe(item)}"
         yield Report(
-            f"{summary}: {_found(condition, field)}, expected {describe(item)}",
+            message,
             TemplatePlace(template, _where(condition, field) or fallback),
             function=function,
         )
@@ -131,6 +137,8 @@ def _judge(field: Field | None, operators: tuple[tuple[str, Any], ...]) -> bool 
         return all(name == "absent" for name, _ in operators)
     if isinstance(field.value, Unknown):
         return None
+    if any(name in ("min", "max") for name, _ in operators) and _number(field.value) is None:
+        return None  # not a number: another rule's business (the template is malformed)
     return all(_operator(name, expected, field.value) for name, expected in operators)
 
 
