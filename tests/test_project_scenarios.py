@@ -162,7 +162,7 @@ def test_globals_values_are_reported_at_globals_with_the_function_related(tmp_pa
     ]
 
     (layers,) = findings_of(report, "LL201")
-    assert layers["message"].startswith("IngestFunction has 6 layers; Lambda allows at most 5 (this is layer 6)")
+    assert layers["message"].startswith("more than 5 layers: Lambda accepts at most 5 per function")
 
 
 def test_cloudformation_json_timeout_is_reported_at_its_line(tmp_path, monkeypatch, capsys) -> None:
