@@ -197,8 +197,33 @@ def test_test_rules_runs_the_examples_in_policy_files(tmp_path: Path, capsys) ->
     write(broken, "ORG001.yaml", text.replace("Properties:  # error: ORG001", "Properties:"))
     assert main(["test-rules", str(broken)]) == 1
     assert capsys.readouterr().out == (
-        "FAIL ORG001 invalid example \"a function with Lambda's default PassThrough tracing\": "
+        'FAIL ORG001 invalid example "a function with Lambda\'s default PassThrough tracing": '
         "an invalid example has no marker for its rule\n"
         "  reported, not expected: template.yaml:5: ORG001\n"
         "1 passed, 1 failed (1 rules)\n"
     )
+
+
+def test_a_policy_severity_can_be_overridden_like_any_rule(project: Path, capsys) -> None:
+    write(project, ".lambdalint.toml", 'severity = { ORG002 = "error" }\n')
+    _, findings = check(capsys, "--ignore", "ORG001,ORG003")
+    assert [(f["rule"], f["severity"]) for f in findings] == [("ORG002", "error")]
+
+
+def test_layers_are_judged_on_their_raw_properties(project: Path, tmp_path: Path, capsys) -> None:
+    write(
+        project,
+        "template.yaml",
+        TEMPLATE + "  Deps:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n      ContentUri: layer/\n",
+    )
+    directory = tmp_path / "layer-policies"
+    write(
+        directory,
+        "runtimes.yaml",
+        "id: ORG200\nname: layer-runtimes\nseverity: warning\nsummary: Layers declare their runtimes\n"
+        "applies-to: layer\nrequire:\n  CompatibleRuntimes: {count-min: 1}\n",
+    )
+    main(["check", "--format", "json", "--select", "ORG200", "--rules", str(directory)])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    # no CompatibleRuntimes: reported at the layer's Properties key
+    assert [(f["rule"], f["location"]["start"]["line"]) for f in findings] == [("ORG200", 42)]
