@@ -1,0 +1,1 @@
+"""Package rules (LL3xx): what a function really ships, read from zips and directories unextracted."""
