@@ -6,9 +6,12 @@ clean. JSON has no comments, so its markers are removed before the file is writt
 
 from __future__ import annotations
 
+import random
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lambdalint.config import config_from_mapping
 from lambdalint.engine import run
@@ -33,6 +36,28 @@ class Outcome:
         return not self.problem and self.expected == self.found
 
 
+def build_archive(path: Path, members: dict[str, Any]) -> None:
+    """Write a zip: a member is its text, or ``{size, random, mode, symlink}`` (content made here,
+    the same bytes every time: random content comes from a seeded generator)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    content = random.Random(0)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, spec in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if isinstance(spec, str):
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, spec)
+                continue
+            if "symlink" in spec:
+                info.external_attr = 0o120777 << 16
+                archive.writestr(info, spec["symlink"])
+                continue
+            size = spec.get("size", 0)
+            info.external_attr = (0o100000 | int(spec.get("mode", "0644"), 8)) << 16
+            archive.writestr(info, content.randbytes(size) if spec.get("random") else bytes(size))
+
+
 def expected_findings(example: Example) -> set[Place]:
     expected: set[Place] = set()
     for path, text in example.files.items():
@@ -49,6 +74,8 @@ def run_example(rule: Rule, example: Example, directory: Path, rules: dict[str, 
         target = directory / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(JSON_MARKER.sub("", text) if rel.endswith(".json") else text, encoding="utf-8")
+    for rel, members in example.archives.items():
+        build_archive(directory / rel, members)
     config = config_from_mapping(example.config, base=directory).merged_with(
         select=(rule.id, *example.select), as_of=example.as_of
     )

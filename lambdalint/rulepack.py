@@ -39,6 +39,8 @@ class Example:
     config: dict[str, Any] = field(default_factory=dict)
     #: the date the example is judged on (dated rules must not depend on the day the tests run)
     as_of: date | None = None
+    #: zip files built when the example runs: path → member name → text or a member spec
+    archives: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,15 @@ def _example(item: dict[str, Any], *, valid: bool) -> Example:
     else:
         files = dict(item["files"])
     as_of = date.fromisoformat(item["as-of"]) if "as-of" in item else None
-    return Example(item["name"], files, valid, tuple(item.get("select", ())), item.get("config", {}), as_of)
+    return Example(
+        item["name"],
+        files,
+        valid,
+        tuple(item.get("select", ())),
+        item.get("config", {}),
+        as_of,
+        item.get("archives", {}),
+    )
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from lambdalint.checks.base import CheckContext, Place, Report, TemplatePlace, function_check
+from lambdalint.checks.package._shipped import describe, naming_place
 from lambdalint.loaders.tree import Node
 from lambdalint.model.packages import Shipped, function_code, function_layers, human, largest
 from lambdalint.model.project import Function
@@ -53,15 +54,6 @@ def package_too_large_unzipped(function: Function, context: CheckContext) -> Ite
         related=tuple(related),
         function=function,
     )
-
-
-def naming_place(function: Function, item: Shipped) -> TemplatePlace:
-    """The template line naming the package: ``CodeUri``/``Code``, else the ``Properties`` key."""
-    return TemplatePlace(function.template, item.node or function.properties_node)
-
-
-def describe(item: Shipped) -> str:
-    return "the function code" if item.label == "code" else f"layer {item.label}"
 
 
 def _contributor(item: Shipped) -> str:
