@@ -491,10 +491,13 @@ ZIP_TEMPLATE = (
 
 
 def a_zip(**members: str) -> bytes:
+    """A well-made package: every member readable by everyone (0644), as Lambda needs."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in members.items():
-            archive.writestr(name, text)
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, text)
     return buffer.getvalue()
 
 

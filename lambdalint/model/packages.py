@@ -294,3 +294,27 @@ def _built(template_dir: Path, logical_id: str, project: Project) -> Path | None
 def _inside(path: Path, root: Path) -> bool:
     real, real_root = os.path.realpath(path), os.path.realpath(root)
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read_small_member(package: Package, name: str, limit: int) -> bytes | None:
+    """A member's bytes when it is a regular file of at most ``limit`` bytes (declared and stored).
+
+    None when it is missing, larger, a link, or unreadable; a directory package's member is never
+    read through a symlink, so the read cannot leave the package.
+    """
+    try:
+        if package.kind == "directory":
+            path = package.path / name
+            info = path.lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit or not _inside(path, package.path):
+                return None
+            return path.read_bytes()[:limit]
+        with zipfile.ZipFile(package.path) as archive:
+            member = archive.getinfo(name)
+            mode = member.external_attr >> 16
+            if member.is_dir() or stat.S_ISLNK(mode) or member.file_size > limit or member.compress_size > limit:
+                return None
+            with archive.open(member) as stream:
+                return stream.read(limit + 1)[:limit]
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return None
