@@ -75,6 +75,8 @@ class Config:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: folders of the user's own rule files (``rules = ["./policies"]``), relative to ``base``
     rule_dirs: tuple[str, ...] = ()
+    #: unzipped sizes of layers from outside the template, by ARN or layer name (LL302)
+    layer_sizes: dict[str, int] = field(default_factory=dict)
     #: the date dated rules judge by (LL207's runtime lifecycle); ``None``: today
     as_of: date | None = None
     path: Path | None = None
@@ -228,6 +230,7 @@ def config_from_mapping(data: Mapping[str, Any], *, path: Path | None = None, ba
         exclude=exclude,
         rule_options=_rule_options(data.get("rules", {})),
         rule_dirs=_rule_dirs(data.get("rules", {})),
+        layer_sizes=dict(data.get("layer-sizes", {})),
         as_of=parse_date(data["as-of"], f"{_prefix(path)}'as-of'") if "as-of" in data else None,
         path=path,
         base=base or (Path(os.path.abspath(path)).parent if path else Path.cwd()),

@@ -163,7 +163,8 @@ class _Runner:
         return sorted((rule_id, check) for rule_id, check in registry.items() if rule_id in self.rules)
 
     def _context(self, rule_id: str) -> CheckContext:
-        return CheckContext(self.project, self.config.rule_options.get(rule_id, {}), self.as_of)
+        options = self.config.rule_options.get(rule_id, {})
+        return CheckContext(self.project, options, self.as_of, self.config.layer_sizes)
 
     def _guarded(self, rule_id: str, rel: str, reports: Callable[[], Iterable[Report]]) -> list[Finding]:
         try:

@@ -73,6 +73,8 @@ class CheckContext:
     options: dict[str, Any] = field(default_factory=dict)
     #: the date dated rules judge by (``--as-of``; the engine resolves "today" once per run)
     as_of: date = field(default_factory=date.today)
+    #: unzipped sizes of layers from outside the template, by ARN or name (``layer-sizes``)
+    layer_sizes: dict[str, int] = field(default_factory=dict)
 
 
 FunctionCheck = Callable[[Function, CheckContext], Iterable[Report]]

@@ -164,7 +164,7 @@ def test_ll302_a_layer_size_declared_in_configuration(tmp_path: Path) -> None:
     arn = "arn:aws:lambda:us-east-1:123456789012:layer:scipy:3"
     template = sam("src/", layers, (arn,))
     write(tmp_path, "template.yaml", template)
-    config = config_from_mapping({"rules": {"LL302": {"layer-sizes": {"scipy": 95 * MB}}}}, base=tmp_path)
+    config = config_from_mapping({"layer-sizes": {"scipy": 95 * MB}}, base=tmp_path)
     [finding] = run([tmp_path], config.merged_with(select=["LL302"]), root=tmp_path).reported
     assert "layer scipy 95.0 MB (declared)" in finding.message
     assert line_of(template, arn) in [r.span.start_line for r in finding.related if r.span]

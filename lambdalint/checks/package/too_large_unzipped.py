@@ -1,6 +1,6 @@
 """LL302 package-too-large-unzipped: code plus all its layers over 262,144,000 bytes unpacked.
 
-Layers from outside the template have no size here unless the ``layer-sizes`` option declares one
+Layers from outside the template have no size here unless ``[tool.lambdalint.layer-sizes]`` declares one
 (by ARN, or by layer name for every version); without it they are left out of the total, so the
 rule reports only what it knows is over, and says how many layers it could not count.
 """
@@ -26,7 +26,7 @@ def package_too_large_unzipped(function: Function, context: CheckContext) -> Ite
     layers, outside = function_layers(function, context.project)
     known = [item for item in [code, *layers] if item.package is not None]
     parts = [(_contributor(item), item.package.unzipped) for item in known if item.package]
-    declared_sizes: dict[str, int] = context.options.get("layer-sizes", {})
+    declared_sizes = context.layer_sizes
     unknown = sum(item.package is None for item in layers)
     related: list[tuple[Place, str]] = [
         (TemplatePlace(function.template, item.node), f"{describe(item)}: {human(item.package.unzipped)} unzipped")
