@@ -296,25 +296,38 @@ def _inside(path: Path, root: Path) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def read_small_member(package: Package, name: str, limit: int) -> bytes | None:
-    """A member's bytes when it is a regular file of at most ``limit`` bytes (declared and stored).
-
-    None when it is missing, larger, a link, or unreadable; a directory package's member is never
-    read through a symlink, so the read cannot leave the package.
-    """
+def read_small_members(package: Package, names: list[str], limit: int) -> dict[str, bytes]:
+    """The bytes of those members that are regular files of at most ``limit`` bytes (declared and
+    stored), read with one opening of the archive; the others are left out (missing, larger, links,
+    unreadable). A directory package's members are never read through a symlink out of it."""
+    if not names:
+        return {}
     try:
         if package.kind == "directory":
-            path = package.path / name
-            info = path.lstat()
-            if not stat.S_ISREG(info.st_mode) or info.st_size > limit or not _inside(path, package.path):
-                return None
-            return path.read_bytes()[:limit]
+            return {name: data for name in names if (data := _small_file(package.path, name, limit)) is not None}
+        found: dict[str, bytes] = {}
         with zipfile.ZipFile(package.path) as archive:
-            member = archive.getinfo(name)
-            mode = member.external_attr >> 16
-            if member.is_dir() or stat.S_ISLNK(mode) or member.file_size > limit or member.compress_size > limit:
-                return None
-            with archive.open(member) as stream:
-                return stream.read(limit + 1)[:limit]
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError):
+            for name in names:
+                try:
+                    member = archive.getinfo(name)
+                except KeyError:
+                    continue
+                mode = member.external_attr >> 16
+                if member.is_dir() or stat.S_ISLNK(mode) or member.file_size > limit or member.compress_size > limit:
+                    continue
+                with archive.open(member) as stream:
+                    found[name] = stream.read(limit + 1)[:limit]
+        return found
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return {}
+
+
+def _small_file(root: Path, name: str, limit: int) -> bytes | None:
+    path = root / name
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or not _inside(path, root):
+            return None
+        return path.read_bytes()[:limit]
+    except OSError:
         return None

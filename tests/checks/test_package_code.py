@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from lambdalint.findings import Severity
-from lambdalint.model.packages import read_small_member, read_zip
+from lambdalint.model.packages import read_small_members, read_zip
 from tests.checks.test_packages import MB, build_zip, line_of, lint, sam
 from tests.files import write
 
@@ -82,9 +82,8 @@ def test_ll305_a_large_wheel_file_is_not_read(tmp_path: Path) -> None:
     )
     package = read_zip(path)
     assert package is not None
-    assert read_small_member(package, "lib-1.0.dist-info/WHEEL", 64 * 1024) is None
-    assert read_small_member(package, "lib/_x.abi3.so", 64 * 1024) == b"\x7fELF"
-    assert read_small_member(package, "missing", 64 * 1024) is None
+    names = ["lib-1.0.dist-info/WHEEL", "lib/_x.abi3.so", "missing"]
+    assert read_small_members(package, names, 64 * 1024) == {"lib/_x.abi3.so": b"\x7fELF"}
     assert lint(tmp_path, sam("dist/report.zip"), "LL305") == []
 
 

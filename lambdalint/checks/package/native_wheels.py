@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lambdalint.checks.base import CheckContext, Report, function_check
 from lambdalint.checks.package._shipped import describe, member_place, naming_place, shipped_packages
 from lambdalint.loaders.tree import Sequence, scalar_value
-from lambdalint.model.packages import Package, read_small_member, top_level
+from lambdalint.model.packages import Package, read_small_members, top_level
 from lambdalint.model.project import Function
 
 #: WHEEL metadata files are a few hundred bytes; anything larger is not read
@@ -111,16 +111,19 @@ def _mismatches(package: Package, target: Target) -> Iterator[Mismatch]:
             natives.setdefault(folder, []).append(entry.name)
         elif folder.endswith(".dist-info") and entry.name.endswith(f"{folder}/WHEEL"):
             wheels[_normalise(folder.split("-")[0])] = entry.name
+    undecided: dict[str, str] = {}  # folder → its WHEEL file, when the file names say nothing
     for folder, names in natives.items():
         verdicts = [(name, _extension_built_for(name, target)) for name in names]
         wrong = [(name, built_for) for name, built_for in verdicts if built_for]
         if wrong:
             yield Mismatch(folder, wrong[0][0], wrong[0][1], len(wrong))
         elif all(built_for is None for _, built_for in verdicts) and _normalise(folder) in wheels:
-            wheel = wheels[_normalise(folder)]
-            built_for = _wheel_built_for(read_small_member(package, wheel, WHEEL_LIMIT), target)
-            if built_for:
-                yield Mismatch(folder, wheel, built_for, 1)
+            undecided[folder] = wheels[_normalise(folder)]
+    contents = read_small_members(package, list(undecided.values()), WHEEL_LIMIT)  # one opening of the zip
+    for folder, wheel in undecided.items():
+        built_for = _wheel_built_for(contents.get(wheel), target)
+        if built_for:
+            yield Mismatch(folder, wheel, built_for, 1)
 
 
 def _normalise(name: str) -> str:
