@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lambdalint.checks.base import FilePlace, TemplatePlace
+from collections.abc import Sequence
+
+from lambdalint.checks.base import FilePlace, Report, TemplatePlace
 from lambdalint.model.packages import Package, Shipped, function_code, function_layers
 from lambdalint.model.project import Function, Project
 
@@ -38,3 +40,26 @@ def _rel(package: Package, project: Project) -> str:
 
 def describe(item: Shipped) -> str:
     return "the function code" if item.label == "code" else f"layer {item.label}"
+
+
+#: how many members a package finding names (and relates) before "and N more"
+SHOWN = 5
+
+
+def package_report(
+    function: Function, item: Shipped, project: Project, message: str, members: Sequence[tuple[str, str]]
+) -> Report:
+    """A finding on the line that names the package, its first members as related locations."""
+    assert item.package is not None
+    package = item.package
+    return Report(
+        message,
+        naming_place(function, item),
+        tuple((member_place(package, project, name), label) for name, label in members[:SHOWN]),
+        function=function if item.label == "code" else None,
+    )
+
+
+def more(count: int, noun: str = "") -> str:
+    """`` and 3 more`` when a list of ``count`` was cut at :data:`SHOWN`."""
+    return f" and {count - SHOWN} more{' ' + noun if noun else ''}" if count > SHOWN else ""

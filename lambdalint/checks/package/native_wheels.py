@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lambdalint.checks.base import CheckContext, Report, function_check
-from lambdalint.checks.package._shipped import describe, member_place, naming_place, shipped_packages
+from lambdalint.checks.package._shipped import SHOWN, describe, more, package_report, shipped_packages
 from lambdalint.loaders.tree import Sequence, scalar_value
 from lambdalint.model.packages import Package, read_small_members, top_level
 from lambdalint.model.project import Function
@@ -31,7 +31,6 @@ ARCHITECTURES = {"x86_64": "x86_64", "arm64": "aarch64"}
 #: the glibc the legacy manylinux names promise
 LEGACY_MANYLINUX = {"manylinux1": 5, "manylinux2010": 12, "manylinux2014": 17}
 #: distributions named in one finding (the engine keeps one finding per package line)
-SHOWN = 5
 SHOWN_OS = {"macosx": "macOS", "win": "Windows", "musllinux": "musl Linux (Alpine)"}
 
 
@@ -72,15 +71,12 @@ def native_wheel_mismatch(function: Function, context: CheckContext) -> Iterator
             f"{m.folder}{f' ({m.extensions} native files)' if m.extensions > 1 else ''} was built for {m.built_for}"
             for m in mismatches[:SHOWN]
         )
-        more = f" and {len(mismatches) - SHOWN} more distributions" if len(mismatches) > SHOWN else ""
-        yield Report(
-            f"{describe(item)}: {shown}{more}; {function.logical_id} needs {target}",
-            naming_place(function, item),
-            related=tuple(
-                (member_place(item.package, context.project, m.member), f"{m.folder}: built for another platform")
-                for m in mismatches[:SHOWN]
-            ),
-            function=function if item.label == "code" else None,
+        yield package_report(
+            function,
+            item,
+            context.project,
+            f"{describe(item)}: {shown}{more(len(mismatches), 'distributions')}; {function.logical_id} needs {target}",
+            [(m.member, f"{m.folder}: built for another platform") for m in mismatches],
         )
 
 

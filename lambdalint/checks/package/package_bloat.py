@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lambdalint.checks.base import CheckContext, Report, function_check
-from lambdalint.checks.package._shipped import describe, member_place, naming_place, shipped_packages
+from lambdalint.checks.package._shipped import SHOWN, describe, more, package_report, shipped_packages
 from lambdalint.checks.package.layer_layout import layer_runtimes, python_version
 from lambdalint.model.packages import Package, Shipped, human
 from lambdalint.model.project import Function
 
 #: offenders named in the message and as related locations
-SHOWN = 5
 BLOAT_FOLDERS = frozenset({"tests", ".git", ".hg", ".svn", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox"})
 BYTECODE = re.compile(r"\.cpython-(\d)(\d+)(?:\.opt-\d)?\.pyc$")
 
@@ -50,16 +49,13 @@ def package_bloat(function: Function, context: CheckContext) -> Iterator[Report]
             f"{offender.label} {human(offender.size)} ({offender.files} file{'s' if offender.files != 1 else ''})"
             for offender in offenders[:SHOWN]
         )
-        more = f" and {len(offenders) - SHOWN} more" if len(offenders) > SHOWN else ""
-        yield Report(
+        yield package_report(
+            function,
+            item,
+            context.project,
             f"{describe(item)}: {human(total)} of files the function never uses (tests, caches, VCS data, bytecode "
-            f"of another Python version): {shown}{more}",
-            naming_place(function, item),
-            related=tuple(
-                (member_place(package, context.project, offender.member), f"{human(offender.size)} unused")
-                for offender in offenders[:SHOWN]
-            ),
-            function=function if item.label == "code" else None,
+            f"of another Python version): {shown}{more(len(offenders))}",
+            [(offender.member, f"{human(offender.size)} unused") for offender in offenders],
         )
 
 

@@ -12,12 +12,11 @@ import stat
 from collections.abc import Iterator
 
 from lambdalint.checks.base import CheckContext, Report, function_check
-from lambdalint.checks.package._shipped import describe, member_place, naming_place, shipped_packages
+from lambdalint.checks.package._shipped import SHOWN, describe, more, package_report, shipped_packages
 from lambdalint.model.packages import Entry
 from lambdalint.model.project import Function
 
 #: entries named in the message and as related locations
-SHOWN = 5
 FILE_BITS = 0o444
 DIRECTORY_BITS = 0o555
 
@@ -41,16 +40,13 @@ def package_permissions(function: Function, context: CheckContext) -> Iterator[R
             if count
         )
         names = ", ".join(f"{entry.name} ({_mode(entry)})" for entry in unreadable[:SHOWN])
-        more = f" and {len(unreadable) - SHOWN} more" if len(unreadable) > SHOWN else ""
-        yield Report(
+        yield package_report(
+            function,
+            item,
+            context.project,
             f"{describe(item)}: {counts}; Lambda runs the code as another user, which cannot read them "
-            f"(Permission denied on import): {names}{more}",
-            naming_place(function, item),
-            related=tuple(
-                (member_place(package, context.project, entry.name), f"mode {_mode(entry)}")
-                for entry in unreadable[:SHOWN]
-            ),
-            function=function if item.label == "code" else None,
+            f"(Permission denied on import): {names}{more(len(unreadable))}",
+            [(entry.name, f"mode {_mode(entry)}") for entry in unreadable],
         )
 
 
