@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from lambdalint.checks.base import FilePlace, Report, TemplatePlace
+from lambdalint.loaders.tree import Mapping, scalar_value
+from lambdalint.loaders.tree import Sequence as SequenceNode
 from lambdalint.model.packages import Package, Shipped, function_code, function_layers
 from lambdalint.model.project import Function, Project
 
@@ -63,3 +66,25 @@ def package_report(
 def more(count: int, noun: str = "") -> str:
     """`` and 3 more`` when a list of ``count`` was cut at :data:`SHOWN`."""
     return f" and {count - SHOWN} more{' ' + noun if noun else ''}" if count > SHOWN else ""
+
+
+def python_version(runtime: str | None) -> str | None:
+    """``python3.12`` -> ``3.12``; None for another runtime or an unknown one."""
+    match = re.fullmatch(r"python(\d+\.\d+)", runtime or "")
+    return match.group(1) if match else None
+
+
+def layer_runtimes(function: Function, item: Shipped) -> list[str] | None:
+    """The layer's ``CompatibleRuntimes``; None when not given or not all literal."""
+    properties = _layer_properties(function, item)
+    runtimes = properties.get("CompatibleRuntimes") if properties else None
+    if not isinstance(runtimes, SequenceNode):
+        return None
+    values = [scalar_value(node) for node in runtimes.items]
+    return [value for value in values if isinstance(value, str)] if all(isinstance(v, str) for v in values) else None
+
+
+def _layer_properties(function: Function, item: Shipped) -> Mapping | None:
+    resources = function.template.resources()
+    resource = resources.get(item.label) if resources is not None else None
+    return resource.mapping("Properties") if isinstance(resource, Mapping) else None

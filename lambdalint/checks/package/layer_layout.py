@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 
 from lambdalint.checks.base import CheckContext, Place, Report, TemplatePlace, function_check
-from lambdalint.checks.package._shipped import describe, member_place, naming_place
-from lambdalint.loaders.tree import Mapping, Sequence, scalar_value
+from lambdalint.checks.package._shipped import describe, layer_runtimes, member_place, naming_place, python_version
+from lambdalint.loaders.tree import Mapping
 from lambdalint.model.packages import Entry, Shipped, function_layers
 from lambdalint.model.project import Function
 
@@ -22,22 +22,6 @@ SHOWN = 3
 SITE_PACKAGES = re.compile(r"^python/lib/python(\d+\.\d+)/site-packages/")
 #: top-level folders whose Python files are not meant for import: scripts, extensions
 NOT_MODULES = ("bin/", "extensions/")
-
-
-def python_version(runtime: str | None) -> str | None:
-    """``python3.12`` -> ``3.12``; None for another runtime or an unknown one."""
-    match = re.fullmatch(r"python(\d+\.\d+)", runtime or "")
-    return match.group(1) if match else None
-
-
-def layer_runtimes(function: Function, item: Shipped) -> list[str] | None:
-    """The layer's ``CompatibleRuntimes``; None when not given or not all literal."""
-    properties = _properties(function, item)
-    runtimes = properties.get("CompatibleRuntimes") if properties else None
-    if not isinstance(runtimes, Sequence):
-        return None
-    values = [scalar_value(node) for node in runtimes.items]
-    return [value for value in values if isinstance(value, str)] if all(isinstance(v, str) for v in values) else None
 
 
 @function_check("LL304")
@@ -106,12 +90,6 @@ def _misplaced(function: Function, context: CheckContext, item: Shipped, modules
             for top in shown
         ),
     )
-
-
-def _properties(function: Function, item: Shipped) -> Mapping | None:
-    resources = function.template.resources()
-    resource = resources.get(item.label) if resources is not None else None
-    return resource.mapping("Properties") if isinstance(resource, Mapping) else None
 
 
 def _built_by_sam(function: Function, item: Shipped) -> bool:

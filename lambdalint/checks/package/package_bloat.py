@@ -12,8 +12,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lambdalint.checks.base import CheckContext, Report, function_check
-from lambdalint.checks.package._shipped import SHOWN, describe, more, package_report, shipped_packages
-from lambdalint.checks.package.layer_layout import layer_runtimes, python_version
+from lambdalint.checks.package._shipped import (
+    SHOWN,
+    describe,
+    layer_runtimes,
+    more,
+    package_report,
+    python_version,
+    shipped_packages,
+)
 from lambdalint.model.packages import Package, Shipped, human
 from lambdalint.model.project import Function
 
