@@ -6,7 +6,9 @@ byte-identical output (findings arrive sorted in ``RunResult``; nothing here rea
 
 from __future__ import annotations
 
+from lambdalint.output.github import render_github
 from lambdalint.output.json_report import render_json
+from lambdalint.output.junit import render_junit
 from lambdalint.output.report import Formatter, OutputOptions, Summary, summarize
 from lambdalint.output.sarif import render_sarif
 from lambdalint.output.text import render_text
@@ -19,6 +21,8 @@ FORMATTERS: dict[str, Formatter] = {
     "text": render_text,
     "json": render_json,
     "sarif": render_sarif,
+    "github": render_github,
+    "junit": render_junit,
 }
 
 
