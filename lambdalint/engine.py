@@ -212,8 +212,12 @@ class _Runner:
                 traversed.append((module, facts, [(rule_id, v) for rule_id, v in visitors if v not in failed]))
             program = Program(root, {module.path: facts for module, facts, _ in traversed})
             resource = _resource_of(handler.function for handler in root.handlers if handler.function)
+            peers: dict[str, dict[SourceModule, CodeCheck]] = {}
             for module, _, visitors in traversed:
-                invocation = program.view(module)
+                for rule_id, visitor in visitors:
+                    peers.setdefault(rule_id, {})[module] = visitor
+            for module, _, visitors in traversed:
+                invocation = program.view(module, peers)
                 for rule_id, visitor in visitors:
                     for finding in self._guarded(rule_id, module.rel, partial(visitor.finish, invocation)):
                         yield finding if finding.resource else replace(finding, resource=resource)

@@ -12,14 +12,14 @@ Module scope runs once per execution environment; so does a ``functools.cache`` 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
 
 from lambdalint.analysis.module_facts import ModuleFacts
-from lambdalint.checks.base import CodePlace, Place
+from lambdalint.checks.base import CodeCheck, CodePlace, Place
 from lambdalint.loaders.python import SourceModule
 from lambdalint.model.project import Function, Project
 
@@ -173,8 +173,8 @@ class Program:
         return links
 
     # -- what rules ask ------------------------------------------------------------------------
-    def view(self, module: SourceModule) -> Invocation:
-        return Invocation(self, module)
+    def view(self, module: SourceModule, checks: Mapping[str, Mapping[SourceModule, CodeCheck]]) -> Invocation:
+        return Invocation(self, module, checks)
 
     def runs_per_invocation(self, key: Key) -> bool:
         if key not in self._parent:
@@ -216,10 +216,20 @@ class Program:
 class Invocation:
     """What runs per invocation, as the code rules of one module see it (in ``finish``)."""
 
-    def __init__(self, program: Program, module: SourceModule) -> None:
+    def __init__(
+        self, program: Program, module: SourceModule, checks: Mapping[str, Mapping[SourceModule, CodeCheck]]
+    ) -> None:
         self._program = program
+        self._checks = checks
         self.module = module
         self.handlers = tuple(handler for handler in program.root.handlers if handler.module is module)
+        #: every module of the code root, by the dotted name it is imported by
+        self.modules: Mapping[str, SourceModule] = program.root.modules
+
+    def peers(self, rule_id: str) -> Mapping[SourceModule, CodeCheck]:
+        """The same rule's checks of every module of the code root, traversed before any ``finish``:
+        a rule that decides for the whole root reads what each of them gathered."""
+        return self._checks.get(rule_id, {})
 
     def runs_per_invocation(self, function: str) -> bool:
         """Whether the function (``name`` or ``Class.method``) of this module runs per invocation."""

@@ -17,8 +17,8 @@ none of them sets it: the others may never import the module that reads it.
 
 from __future__ import annotations
 
+import functools
 import re
-import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -28,10 +28,9 @@ from lambdalint.analysis.calls import literal_string
 from lambdalint.analysis.program import Invocation
 from lambdalint.checks.base import CodeCheck, CodePlace, Place, Report, TemplatePlace, code_check
 from lambdalint.checks.code.hardcoded_credentials import is_test_file
-from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Mapping, Node, Sequence, intrinsic_name, scalar_value
 from lambdalint.model.lambda_environment import RUNTIME_SET
-from lambdalint.model.project import SERVERLESS_FUNCTION, Function, Project
+from lambdalint.model.project import SERVERLESS_FUNCTION, Function
 
 ENVIRON = "os.environ"
 #: calls that look a variable up and tolerate its absence
@@ -45,8 +44,6 @@ _WRITE = re.compile(
 )
 #: code that sets variables we cannot name
 _BULK_WRITE = re.compile(r"dotenv|read_env\s*\(|environ\.update\s*\(|environ\s*\|=")
-#: what each module sets, worked out once: every module with a missing name asks about its whole code root
-_WRITES: weakref.WeakKeyDictionary[SourceModule, frozenset[str] | None] = weakref.WeakKeyDictionary()
 
 #: a scope: the function (``name`` or ``Class.method``) or ``None`` for module scope
 Scope = str | None
@@ -66,6 +63,15 @@ class UndefinedEnvironmentVariable(CodeCheck):
         #: blocks whose reads do not count: ``if __name__ == "__main__":``, ``try`` handling KeyError
         self._quiet_blocks: set[cst.CSTNode] = set()
         self._quiet = 0
+
+    @functools.cached_property
+    def writes(self) -> frozenset[str] | None:
+        """The names this module sets itself (``os.environ["X"] = …``), worked out once; ``None``
+        when it sets variables it does not name (``load_dotenv()``)."""
+        text = self.module.text
+        if _BULK_WRITE.search(text):
+            return None
+        return frozenset(match.group(2) or match.group(4) for match in _WRITE.finditer(text))
 
     @property
     def _scope(self) -> Scope:
@@ -145,7 +151,12 @@ class UndefinedEnvironmentVariable(CodeCheck):
                 missing.setdefault(name, []).append(node)
         if not missing:
             return
-        written = _written_by_code(_code_root_modules(functions, self.context.project, self.module))
+        written = _written_by_code(
+            peer
+            for module, peer in invocation.peers(self.rule_id).items()
+            if isinstance(peer, UndefinedEnvironmentVariable)
+            and (module is self.module or not is_test_file(module.rel))
+        )
         if written is None:
             return
         for name, (first, *others) in missing.items():
@@ -193,32 +204,13 @@ def _declared(node: Node | None, keys: tuple[str, ...]) -> frozenset[str] | None
     return _declared(node.get(keys[0]), keys[1:])
 
 
-def _code_root_modules(functions: Iterable[Function], project: Project, module: SourceModule) -> list[SourceModule]:
-    """The modules Lambda can import beside ``module``: those under the functions' code roots
-    (not tests, which set variables for themselves)."""
-    roots = set()
-    for function in functions:
-        code = function.code
-        if code.path is not None and code.kind in ("directory", "file"):
-            roots.add(code.path if code.kind == "directory" else code.path.parent)
-    return [
-        m
-        for m in project.modules.values()
-        if m is module or (not roots.isdisjoint(m.path.parents) and not is_test_file(m.rel))
-    ]
-
-
-def _written_by_code(modules: Iterable[SourceModule]) -> frozenset[str] | None:
-    """The names the code sets itself, or ``None`` when it sets variables it does not name."""
+def _written_by_code(checks: Iterable[UndefinedEnvironmentVariable]) -> frozenset[str] | None:
+    """The names the code of the code root sets itself, or ``None`` when it sets ones it does not name."""
     written: set[str] = set()
-    for module in modules:
-        if module not in _WRITES:
-            named = frozenset(m.group(2) or m.group(4) for m in _WRITE.finditer(module.text))
-            _WRITES[module] = None if _BULK_WRITE.search(module.text) else named
-        names = _WRITES[module]
-        if names is None:
+    for check in checks:
+        if check.writes is None:
             return None
-        written |= names
+        written |= check.writes
     return frozenset(written)
 
 

@@ -18,10 +18,8 @@ there. An environment that routes through a proxy (``HTTPS_PROXY``…) or names 
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import libcst as cst
@@ -93,10 +91,6 @@ class ModuleUses:
     uses: tuple[Use, ...]
 
 
-#: every traversed module's uses: the module holding a handler decides for the whole code root
-_USES: weakref.WeakKeyDictionary[SourceModule, ModuleUses] = weakref.WeakKeyDictionary()
-
-
 @code_check
 class VpcWithoutNat(CodeCheck):
     rule_id = "LL203"
@@ -104,6 +98,8 @@ class VpcWithoutNat(CodeCheck):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.uses: list[Use] = []
+        #: what this module needs and imports, once traversed (the handler's module reads its peers')
+        self.module_uses: ModuleUses | None = None
         #: ``import a.b`` keeps the full dotted name (the facts keep ``a``)
         self.imported: set[str] = set()
         #: module-level names assigned once, to their value
@@ -130,7 +126,7 @@ class VpcWithoutNat(CodeCheck):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         imports = frozenset(self.imported | set(self.facts.imports.values()))
-        _USES[self.module] = ModuleUses(self.facts.module_name, imports, tuple(self.uses))
+        self.module_uses = ModuleUses(self.facts.module_name, imports, tuple(self.uses))
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
@@ -245,9 +241,9 @@ class VpcWithoutNat(CodeCheck):
     def finish(self, invocation: Invocation) -> Iterator[Report]:
         for handler in invocation.handlers:
             if handler.function is not None:
-                yield from self._judge(handler.function)
+                yield from self._judge(handler.function, invocation)
 
-    def _judge(self, function: Function) -> Iterator[Report]:
+    def _judge(self, function: Function, invocation: Invocation) -> Iterator[Report]:
         network = Network(function.template)
         placement = network.placement(function)
         if placement is None:
@@ -259,7 +255,7 @@ class VpcWithoutNat(CodeCheck):
         own_endpoints = any(name.startswith("AWS_ENDPOINT_URL") for name in names)
         blocked: dict[str, list[tuple[SourceModule, Use]]] = {}
         stuck: set[str] = set()
-        for module, use in self._needs(function):
+        for module, use in self._needs(invocation):
             if (use.internet and network.is_private_name(use.need)) or (not use.internet and own_endpoints):
                 continue
             subnets = [s for s in placement.subnets if not network.reaches(s, None if use.internet else use.need)]
@@ -269,20 +265,13 @@ class VpcWithoutNat(CodeCheck):
         if blocked:
             yield _report(function, placement, blocked, [s for s in placement.subnets if s.logical_id in stuck])
 
-    def _needs(self, function: Function) -> Iterator[tuple[SourceModule, Use]]:
+    def _needs(self, invocation: Invocation) -> Iterator[tuple[SourceModule, Use]]:
         """The uses of the handler's module and of every module of the code root it imports."""
-        code = function.code
-        root: Path | None = None
-        if code.path is not None and code.kind in ("directory", "image"):
-            root = code.path
-        elif code.path is not None and code.kind == "file":
-            root = code.path.parent
         by_name: dict[str, tuple[SourceModule, ModuleUses]] = {}
-        for module in self.context.project.modules.values():
-            if module is self.module or (root is not None and root in module.path.parents):
-                uses = _USES.get(module)
-                if uses is not None:
-                    by_name.setdefault(uses.name, (module, uses))
+        for module, peer in invocation.peers(self.rule_id).items():
+            uses = peer.module_uses if isinstance(peer, VpcWithoutNat) else None
+            if uses is not None:
+                by_name.setdefault(uses.name, (module, uses))
         start = self.facts.module_name
         pending = [start, *_packages(start)]
         seen: set[str] = set()
