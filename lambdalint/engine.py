@@ -61,8 +61,19 @@ def find_root(start: Path) -> Path:
     return cwd if cwd == folder or cwd in folder.parents else folder
 
 
-def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None, root: Path | None = None) -> RunResult:
-    """Lint ``paths``; locations are relative to ``root`` (default: see :func:`find_root`)."""
+def run(
+    paths: list[Path],
+    config: Config,
+    rules: dict[str, Rule] | None = None,
+    root: Path | None = None,
+    *,
+    overlay: dict[Path, bytes] | None = None,
+) -> RunResult:
+    """Lint ``paths``; locations are relative to ``root`` (default: see :func:`find_root`).
+
+    ``overlay`` maps absolute file paths to contents read instead of the files on disk (an editor's
+    unsaved buffers); discovery still walks the disk.
+    """
     all_rules = rules if rules is not None else builtin_rules()
     enabled = {rule_id: rule for rule_id, rule in all_rules.items() if config.is_selected(rule_id)}
     root = (root or find_root(paths[0] if paths else Path.cwd())).resolve()
@@ -75,6 +86,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
         found.build_dirs,
         config.is_handler_name,
         found.skipped,
+        overlay,
     )
     runner = _Runner(project, enabled, config)
     findings = _merge_duplicates(runner.findings())
@@ -88,6 +100,7 @@ def run(paths: list[Path], config: Config, rules: dict[str, Rule] | None = None,
         rules=enabled,
         files_checked=files_checked,
         tool_version=__version__,
+        texts=runner.texts,
     )
 
 
@@ -131,8 +144,8 @@ class _Runner:
         self.config = config
         self.as_of = config.as_of or date.today()  # one date for the whole run
         #: every loaded text by path, split into lines only when a finding quotes it
-        self._texts = {module.rel: module.text for module in project.modules.values() if not module.is_inline}
-        self._texts.update((template.rel, template.text) for template in project.templates)
+        self.texts = {module.rel: module.text for module in project.modules.values() if not module.is_inline}
+        self.texts.update((template.rel, template.text) for template in project.templates)
         self._lines: dict[str, list[str]] = {}
         #: what rules reported as secrets, masked in every quoted line
         self.secrets: set[str] = set()
@@ -273,7 +286,7 @@ class _Runner:
 
     def _line(self, location: Location) -> str:
         if location.path not in self._lines:
-            self._lines[location.path] = self._texts.get(location.path, "").splitlines()
+            self._lines[location.path] = self.texts.get(location.path, "").splitlines()
         lines = self._lines[location.path]
         if location.span is None or not 1 <= location.span.start_line <= len(lines):
             return ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdalint.findings import Finding
@@ -20,6 +20,10 @@ class RunResult:
     #: how many files were read (templates, Python modules, packages)
     files_checked: int
     tool_version: str
+    #: entries of the ``--baseline`` file that no finding matched any more (fixed, or their code gone)
+    stale_baseline: int = 0
+    #: the text of every file that was loaded, by the path locations use (for excerpts and line hashes)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def reported(self) -> tuple[Finding, ...]:

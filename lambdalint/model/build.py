@@ -56,10 +56,14 @@ def rel_path(path: Path, root: Path) -> str:
 
 
 class ProjectBuilder:
-    def __init__(self, root: Path, is_handler_name: Callable[[str], bool]) -> None:
+    def __init__(
+        self, root: Path, is_handler_name: Callable[[str], bool], overlay: dict[Path, bytes] | None = None
+    ) -> None:
         self.project = Project(root=root)
         self.is_handler_name = is_handler_name
         self.real_root = os.path.realpath(root)
+        #: contents that stand in for files on disk (an editor's unsaved buffers), by absolute path
+        self.overlay = overlay or {}
 
     def inside_root(self, path: Path) -> bool:
         """Whether ``path`` really (symlinks resolved) lies under the root: nothing else is read."""
@@ -71,6 +75,8 @@ class ProjectBuilder:
         return rel_path(path, self.project.root)
 
     def _read(self, path: Path, limit: int, rule_id: str) -> bytes | None:
+        if path in self.overlay:
+            return self.overlay[path]
         try:
             if path.stat().st_size > limit:
                 self.project.not_analysed.append(
@@ -337,8 +343,10 @@ def build_project(
     build_dirs: Iterable[Path],
     is_handler_name: Callable[[str], bool],
     skipped: Iterable[tuple[Path, str]] = (),
+    overlay: dict[Path, bytes] | None = None,
 ) -> Project:
-    builder = ProjectBuilder(root, is_handler_name)
+    """The project model of the discovered files; ``overlay`` contents replace files on disk."""
+    builder = ProjectBuilder(root, is_handler_name, overlay)
     for path, reason in skipped:
         if not reason.startswith("not "):  # "not a template ...": nothing the user lost
             builder.project.not_analysed.append(NotAnalysed(builder.rel(path), f"not analysed: {reason}"))

@@ -35,6 +35,8 @@ class Summary:
     by_severity: dict[Severity, int]
     suppressed: int
     files_checked: int
+    #: baseline entries no finding matched any more
+    stale_baseline: int = 0
 
     @property
     def total(self) -> int:
@@ -48,6 +50,7 @@ def summarize(result: RunResult) -> Summary:
         by_severity={severity: counts[severity] for severity in _MOST_SEVERE_FIRST},
         suppressed=len(result.findings) - len(result.reported),
         files_checked=result.files_checked,
+        stale_baseline=result.stale_baseline,
     )
 
 
