@@ -15,9 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from lambdalint import __version__
+from lambdalint.baseline import BaselineError, apply_baseline, baselined, read_baseline, write_baseline
+from lambdalint.changed import project_paths
 from lambdalint.config import Config, ConfigError, find_config, load_config, parse_date
 from lambdalint.findings import Severity
 from lambdalint.output import FORMATTERS, OutputOptions, render
+from lambdalint.result import RunResult
 from lambdalint.rulepack import Rule, RulePackError, builtin_rules, load_policies
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -86,6 +89,21 @@ def _parser() -> argparse.ArgumentParser:
         help="judge dated rules (runtime deprecation) as on this date, for reproducible CI (default: today)",
     )
     check.add_argument(
+        "--changed",
+        action="store_true",
+        help="the paths are changed files (pre-commit): lint each with its project around it, "
+        "report only findings in them or caused by them",
+    )
+    check.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings that FILE does not record"
+    )
+    check.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record the current findings in FILE; later runs with --baseline FILE report only new ones",
+    )
+    check.add_argument(
         "--include-suppressed", action="store_true", help="also report suppressed findings (marked as such)"
     )
     check.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no excerpts or summary")
@@ -138,13 +156,11 @@ def _load_config(args: argparse.Namespace) -> tuple[Config, dict[str, Rule]]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from lambdalint.engine import run
-
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
     config, rules = _load_config(args)
-    result = run(list(args.paths), config, rules)
+    result = _run(args, config, rules)
     report = render(args.format, result, OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet))
     if args.output:
         try:
@@ -156,6 +172,27 @@ def _check(args: argparse.Namespace) -> int:
     threshold = config.fail_on or Severity.WARNING
     failing = any(finding.severity >= threshold for finding in result.reported)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _run(args: argparse.Namespace, config: Config, rules: dict[str, Rule]) -> RunResult:
+    """The engine's run over the paths (or around the changed files), with the baseline applied."""
+    from lambdalint.engine import find_root, run
+
+    paths = list(args.paths)
+    if args.changed:
+        root = find_root(paths[0]).resolve()
+        result = run(project_paths(paths, root), config, rules, root=root, changed=paths)
+    else:
+        result = run(paths, config, rules)
+    try:
+        if args.baseline is not None:
+            result = apply_baseline(result, read_baseline(args.baseline))
+        if args.write_baseline is not None:
+            write_baseline(args.write_baseline, baselined(result))
+            result = apply_baseline(result, read_baseline(args.write_baseline))
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+    return result
 
 
 def _rules(args: argparse.Namespace) -> int:

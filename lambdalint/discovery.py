@@ -81,6 +81,21 @@ def discover(
     return walker.result()
 
 
+def folder_templates(directory: Path, root: Path) -> list[Path]:
+    """The templates directly in ``directory`` (not below it), told apart as discovery tells them."""
+    try:
+        with os.scandir(directory) as scan:
+            files = sorted(directory / entry.name for entry in scan if entry.is_file())
+    except OSError:
+        return []
+    walker = _Walker(_absolute(root), GitIgnoreSpec.from_lines([]), _absolute(root))
+    for path in files:
+        kind = _file_kind(path, walker.root)
+        if kind in ("template", "sniff"):
+            walker._add_file(path, kind)
+    return sorted(walker.found["template"])
+
+
 def is_json_template(path: Path) -> bool:
     """Whether to parse a template as JSON: a ``.json`` name, or a first non-blank character ``{``.
 

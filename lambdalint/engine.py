@@ -19,6 +19,7 @@ from lambdalint import __version__
 from lambdalint import checks as _register_checks  # noqa: F401  (importing registers the checks)
 from lambdalint.analysis.module_facts import ModuleFacts
 from lambdalint.analysis.program import Program, code_roots, entry_points
+from lambdalint.changed import affected_files, concerns
 from lambdalint.checks.base import (
     CODE_CHECKS,
     FUNCTION_CHECKS,
@@ -68,11 +69,13 @@ def run(
     root: Path | None = None,
     *,
     overlay: dict[Path, bytes] | None = None,
+    changed: list[Path] | None = None,
 ) -> RunResult:
     """Lint ``paths``; locations are relative to ``root`` (default: see :func:`find_root`).
 
     ``overlay`` maps absolute file paths to contents read instead of the files on disk (an editor's
-    unsaved buffers); discovery still walks the disk.
+    unsaved buffers); discovery still walks the disk. ``changed`` names the files a commit changed:
+    only the findings they can have caused are kept (see :mod:`lambdalint.changed`).
     """
     all_rules = rules if rules is not None else builtin_rules()
     enabled = {rule_id: rule for rule_id, rule in all_rules.items() if config.is_selected(rule_id)}
@@ -93,6 +96,9 @@ def run(
     findings = [f for f in findings if not config.is_ignored_for_file(f.rule_id, root / f.location.path)]
     findings = apply_suppressions(findings, _directives(project), all_rules, set(enabled))
     findings = [_with_severity(f, config) for f in findings if f.rule_id in enabled]
+    if changed is not None:
+        affected = affected_files(project, changed)
+        findings = [finding for finding in findings if concerns(finding, affected)]
     files_checked = len(found.templates) + len(found.python) + len(found.zips)
     return RunResult(
         root=root,

@@ -308,6 +308,7 @@ def test_json_to_stdout_is_the_whole_document(project: Path, capsys) -> None:
     assert document["summary"] == {
         "by_severity": {"error": 1, "note": 0, "warning": 1},
         "files_checked": 2,
+        "stale_baseline": 0,
         "suppressed": 0,
         "total": 2,
     }

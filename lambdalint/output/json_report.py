@@ -29,6 +29,7 @@ def render_json(result: RunResult, options: OutputOptions) -> str:
             "by_severity": {severity.value: number for severity, number in summary.by_severity.items()},
             "suppressed": summary.suppressed,
             "files_checked": summary.files_checked,
+            "stale_baseline": summary.stale_baseline,
         },
         "findings": [_finding(finding, result) for finding in options.shown(result)],
     }

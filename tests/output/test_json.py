@@ -44,6 +44,7 @@ def test_document_head_and_summary(run_result: RunResult, validator) -> None:
         "by_severity": {"error": 1, "warning": 1, "note": 1},
         "suppressed": 1,
         "files_checked": 7,
+        "stale_baseline": 0,
     }
 
 

@@ -1,0 +1,101 @@
+"""Baselines: adopt lambdalint on a project that already has findings, and fail only on new ones.
+
+``--write-baseline FILE`` records the findings of a run by fingerprint; ``--baseline FILE`` then
+marks the findings it records as suppressed (kind ``baseline``) so only new ones are reported.
+A fingerprint holds the rule, the file, the logical place and the normalised source line, never a
+line number, so code moving up or down does not make a finding new. Entries are matched as a
+multiset: two identical findings in one file need two entries. Entries no finding matched any more
+are stale (the finding was fixed or its code removed); the summary counts them.
+
+The file is JSON with sorted entries, so it diffs well in review::
+
+    {"lambdalint-baseline": 1, "findings": [{"fingerprint": "…", "rule": "LL110", "path": "src/app.py",
+     "message": "…"}]}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from lambdalint.findings import Finding, Location, Suppression
+from lambdalint.result import RunResult
+
+FORMAT_KEY = "lambdalint-baseline"
+FORMAT_VERSION = 1
+REASON = "recorded in the baseline"
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read or is not a lambdalint baseline."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The fingerprints a baseline file records, each with how many findings share it."""
+
+    path: Path
+    fingerprints: Counter[str]
+
+
+def read_baseline(path: Path) -> Baseline:
+    try:
+        document = json.loads(path.read_bytes())
+    except OSError as error:
+        raise BaselineError(f"cannot read baseline {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise BaselineError(f"baseline {path} is not valid JSON: {error}") from None
+    if not isinstance(document, dict) or document.get(FORMAT_KEY) != FORMAT_VERSION:
+        raise BaselineError(f"{path} is not a lambdalint baseline (written by --write-baseline)")
+    entries = document.get("findings")
+    if not isinstance(entries, list) or not all(
+        isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str) for entry in entries
+    ):
+        raise BaselineError(f"baseline {path}: 'findings' must be a list of entries with a fingerprint")
+    return Baseline(path, Counter(entry["fingerprint"] for entry in entries))
+
+
+def write_baseline(path: Path, findings: tuple[Finding, ...]) -> None:
+    """Record ``findings`` (the caller passes those not suppressed by the code itself)."""
+    entries = sorted(
+        (
+            {"fingerprint": f.fingerprint, "rule": f.rule_id, "path": f.location.path, "message": f.message}
+            for f in findings
+        ),
+        key=lambda entry: (entry["path"], entry["rule"], entry["fingerprint"], entry["message"]),
+    )
+    document = {FORMAT_KEY: FORMAT_VERSION, "findings": entries}
+    try:
+        path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise BaselineError(f"cannot write baseline {path}: {error.strerror}") from None
+
+
+def baselined(result: RunResult) -> tuple[Finding, ...]:
+    """What a new baseline records: the findings not suppressed, or suppressed only by a baseline."""
+    return tuple(f for f in result.findings if f.suppressed_by is None or f.suppressed_by.kind == "baseline")
+
+
+def apply_baseline(result: RunResult, baseline: Baseline) -> RunResult:
+    """The run with the findings the baseline records suppressed, and the stale entries counted."""
+    remaining = Counter(baseline.fingerprints)
+    where = Location(_display_path(baseline.path, result.root))
+    findings = []
+    for finding in result.findings:
+        if finding.suppressed_by is None and remaining[finding.fingerprint] > 0:
+            remaining[finding.fingerprint] -= 1
+            finding = replace(finding, suppressed_by=Suppression("baseline", where, REASON))
+        findings.append(finding)
+    return replace(result, findings=tuple(findings), stale_baseline=sum(remaining.values()))
+
+
+def _display_path(path: Path, root: Path) -> str:
+    """The baseline's path as locations give paths: relative to the root when it is inside."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
