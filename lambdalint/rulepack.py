@@ -73,19 +73,23 @@ def rule_pack_dir() -> Path:
 
 
 @functools.cache
-def _schema_validator(directory: Path) -> jsonschema.Draft202012Validator:
+def rule_schema_validator(directory: Path) -> jsonschema.Draft202012Validator:
     schema = json.loads((directory / "rule.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
 
-def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator, *, builtin: bool = True) -> Rule:
-    """A rule file, validated; errors name the file, the line and what is wrong."""
+def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator | None, *, builtin: bool = True) -> Rule:
+    """A rule file, validated unless ``validator`` is None; errors name the file, the line and what is wrong.
+
+    The built-in pack is validated by the test suite, not on every run: validation costs more than
+    the rest of a pre-commit run on a small project.
+    """
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.load(text, Loader=_YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise RulePackError(f"{path}: cannot read rule file: {error}") from None
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))) if validator else []
     if errors:
         first = jsonschema.exceptions.best_match(errors) or errors[0]
         where = ".".join(str(part) for part in first.absolute_path) or "(top level)"
@@ -123,7 +127,7 @@ def _line_of(text: str, path: tuple[Any, ...]) -> int:
 
 def load_policies(directories: list[Path], known: dict[str, Rule]) -> dict[str, Rule]:
     """The rules in the YAML files of ``directories`` (``--rules DIR``), validated like the pack."""
-    validator = _schema_validator(rule_pack_dir())
+    validator = rule_schema_validator(rule_pack_dir())
     policies: dict[str, Rule] = {}
     for directory in directories:
         if not directory.is_dir():
@@ -155,10 +159,12 @@ def _example(item: dict[str, Any], *, valid: bool) -> Example:
     )
 
 
+def builtin_rule_files() -> list[Path]:
+    return sorted(rule_pack_dir().glob("LL*.yaml"))
+
+
 @functools.cache
 def builtin_rules() -> dict[str, Rule]:
     """Every built-in rule by id, sorted by id."""
-    directory = rule_pack_dir()
-    validator = _schema_validator(directory)
-    rules = [load_rule_file(path, validator) for path in sorted(directory.glob("LL*.yaml"))]
+    rules = [load_rule_file(path, None) for path in builtin_rule_files()]
     return {rule.id: rule for rule in sorted(rules, key=lambda rule: rule.id)}

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from lambdalint.checks.base import CODE_CHECKS, FUNCTION_CHECKS
 from lambdalint.engine import ENGINE_RULES
-from lambdalint.rulepack import builtin_rules
+from lambdalint.rulepack import builtin_rule_files, builtin_rules, load_rule_file, rule_pack_dir, rule_schema_validator
 
 IMPLEMENTED = (
     set(CODE_CHECKS)
@@ -39,3 +43,10 @@ def test_every_rule_documents_what_why_and_how() -> None:
     for rule in builtin_rules().values():
         for heading in ("## What it finds", "## Why it matters on Lambda", "## How to fix"):
             assert heading in rule.doc, f"{rule.id} lacks {heading!r}"
+
+
+@pytest.mark.parametrize("path", builtin_rule_files(), ids=lambda path: path.stem)
+def test_every_built_in_rule_file_is_valid_against_the_schema(path: Path) -> None:
+    """Runs skip validating the built-in pack (it is slower than a small run); this is where it is checked."""
+    rule = load_rule_file(path, rule_schema_validator(rule_pack_dir()))
+    assert rule == builtin_rules()[rule.id]
