@@ -10,6 +10,7 @@ with a related location in one (the handler behind a call chain, the template li
 finding), and, for a changed template, those in the code of its functions (the template decides
 what is a handler and how it runs).
 """
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ def project_paths(seeds: Iterable[Path], root: Path) -> list[Path]:
     chosen: set[Path] = set()
     for seed in seeds:
         seed = _real(seed)
-        chosen.add(_project_folder(seed, root) or seed)
+        chosen.add(project_folder(seed, root) or seed)
     return sorted(path for path in chosen if not any(_inside(path, other) for other in chosen if other != path))
 
 
@@ -52,8 +53,9 @@ def concerns(finding: Finding, affected: set[str]) -> bool:
     return any(path.split("!/", 1)[0] in affected for path in paths)
 
 
-def _project_folder(seed: Path, root: Path) -> Path | None:
-    folder = seed if seed.is_dir() else seed.parent
+def project_folder(path: Path, root: Path) -> Path | None:
+    """The nearest folder at or above ``path``, up to ``root``, that holds a template."""
+    folder = path if path.is_dir() else path.parent
     for directory in (folder, *folder.parents):
         if not _inside(directory, root):
             return None

@@ -20,8 +20,9 @@ from lambdalint.changed import project_paths
 from lambdalint.config import Config, ConfigError, find_config, load_config, parse_date
 from lambdalint.findings import Severity
 from lambdalint.output import FORMATTERS, OutputOptions, render
+from lambdalint.output.markdown import render_catalogue
 from lambdalint.result import RunResult
-from lambdalint.rulepack import Rule, RulePackError, builtin_rules, load_policies
+from lambdalint.rulepack import Rule, RulePackError, all_rules, builtin_rules, load_policies
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -94,9 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the paths are changed files (pre-commit): lint each with its project around it, "
         "report only findings in them or caused by them",
     )
-    check.add_argument(
-        "--baseline", type=Path, metavar="FILE", help="report only findings that FILE does not record"
-    )
+    check.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings that FILE does not record")
     check.add_argument(
         "--write-baseline",
         type=Path,
@@ -106,12 +105,23 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--include-suppressed", action="store_true", help="also report suppressed findings (marked as such)"
     )
+    check.add_argument(
+        "--category",
+        metavar="NAME",
+        help="SARIF run category (automationDetails.id NAME/): one per analysed part of a monorepo, "
+        "so uploads do not replace each other",
+    )
     check.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no excerpts or summary")
     check.add_argument("--debug", action="store_true", help="log debugging details and show tracebacks")
     check.set_defaults(command=_check)
 
     rules = commands.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument(
+        "--format",
+        choices=["text", "json", "markdown"],
+        default="text",
+        help="markdown: the catalogue, each rule's doc included (rules/README.md)",
+    )
     rules.add_argument("--rules", action="append", default=[], type=Path, metavar="DIR", help="also the rules in DIR")
     rules.set_defaults(command=_rules)
 
@@ -122,17 +132,14 @@ def _parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="show a rule's documentation and examples")
     rule.add_argument("rule", help="rule id or name, e.g. LL110 or client-in-handler")
     rule.set_defaults(command=_rule)
+
+    lsp = commands.add_parser("lsp", help="run the language server over stdio")
+    lsp.set_defaults(command=_lsp)
     return parser
 
 
 def _split(values: list[str]) -> tuple[str, ...]:
     return tuple(part.strip().upper() for value in values for part in value.split(",") if part.strip())
-
-
-def _all_rules(directories: list[Path]) -> dict[str, Rule]:
-    """The built-in rules and those in the folders of your own rule files."""
-    builtin = builtin_rules()
-    return {**builtin, **load_policies(directories, builtin)} if directories else builtin
 
 
 def _load_config(args: argparse.Namespace) -> tuple[Config, dict[str, Rule]]:
@@ -141,7 +148,7 @@ def _load_config(args: argparse.Namespace) -> tuple[Config, dict[str, Rule]]:
         raise UsageError(f"configuration file not found: {args.config}")
     path = args.config or find_config(args.paths[0])
     config = load_config(path)
-    known = _all_rules([config.base / directory for directory in config.rule_dirs] + list(args.rules))
+    known = all_rules([config.base / directory for directory in config.rule_dirs] + list(args.rules))
     config.check_rules(known)
     for code in (*_split(args.select), *_split(args.ignore)):
         if code != "ALL" and not any(rule_id.startswith(code) for rule_id in known):
@@ -159,9 +166,12 @@ def _check(args: argparse.Namespace) -> int:
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    if args.category is not None and not args.category.strip("/ "):
+        raise UsageError("--category needs a name, such as --category orders-service")
     config, rules = _load_config(args)
     result = _run(args, config, rules)
-    report = render(args.format, result, OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet))
+    options = OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet, category=args.category)
+    report = render(args.format, result, options)
     if args.output:
         try:
             args.output.write_text(report, encoding="utf-8")
@@ -196,7 +206,10 @@ def _run(args: argparse.Namespace, config: Config, rules: dict[str, Rule]) -> Ru
 
 
 def _rules(args: argparse.Namespace) -> int:
-    rules = _all_rules(list(args.rules)).values()
+    rules = all_rules(list(args.rules)).values()
+    if args.format == "markdown":
+        sys.stdout.write(render_catalogue(rules))
+        return EXIT_OK
     if args.format == "json":
         data = [
             {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary, "tags": list(r.tags)}
@@ -217,6 +230,12 @@ def _rule(args: argparse.Namespace) -> int:
             sys.stdout.write(rule_page(rule))
             return EXIT_OK
     raise UsageError(f"unknown rule {wanted!r} (see `lambdalint rules`)")
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    from lambdalint.lsp.server import serve  # pygls is imported only when the server runs
+
+    return serve()
 
 
 def _test_rules(args: argparse.Namespace) -> int:

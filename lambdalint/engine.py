@@ -38,6 +38,7 @@ from lambdalint.findings import Finding, Location, Severity, Span
 from lambdalint.loaders.python import SourceModule
 from lambdalint.loaders.tree import Node, Scalar, find
 from lambdalint.model.build import build_project
+from lambdalint.model.inventory import function_inventory
 from lambdalint.model.project import Function, Project
 from lambdalint.result import RunResult
 from lambdalint.rulepack import Rule, builtin_rules
@@ -106,6 +107,7 @@ def run(
         rules=enabled,
         files_checked=files_checked,
         tool_version=__version__,
+        functions=function_inventory(project),
         texts=runner.texts,
     )
 

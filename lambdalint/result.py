@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdalint.findings import Finding
+from lambdalint.model.inventory import FunctionInfo
 from lambdalint.rulepack import Rule
 
 
@@ -22,6 +23,8 @@ class RunResult:
     tool_version: str
     #: entries of the ``--baseline`` file that no finding matched any more (fixed, or their code gone)
     stale_baseline: int = 0
+    #: every function of the project with its settings, by template and logical id (for audit reports)
+    functions: tuple[FunctionInfo, ...] = ()
     #: the text of every file that was loaded, by the path locations use (for excerpts and line hashes)
     texts: dict[str, str] = field(default_factory=dict, repr=False)
 

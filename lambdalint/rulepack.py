@@ -168,3 +168,9 @@ def builtin_rules() -> dict[str, Rule]:
     """Every built-in rule by id, sorted by id."""
     rules = [load_rule_file(path, None) for path in builtin_rule_files()]
     return {rule.id: rule for rule in sorted(rules, key=lambda rule: rule.id)}
+
+
+def all_rules(directories: list[Path]) -> dict[str, Rule]:
+    """The built-in rules and those in the folders of your own rule files (``--rules DIR``)."""
+    builtin = builtin_rules()
+    return {**builtin, **load_policies(directories, builtin)} if directories else builtin

@@ -44,3 +44,8 @@ def test_the_readme_documents_every_function_field_of_policies() -> None:
 
     for field in FIELDS:
         assert f"| `{field.name}` | {field.summary} | `{field.sam}` | `{field.cloudformation}` |" in README
+
+
+def test_the_ci_workflow_in_the_readme_is_the_example_file() -> None:
+    workflow = (ROOT / "examples/github-actions/lambdalint.yml").read_text(encoding="utf-8")
+    assert workflow in code_blocks("yaml")

@@ -7,8 +7,10 @@ byte-identical output (findings arrive sorted in ``RunResult``; nothing here rea
 from __future__ import annotations
 
 from lambdalint.output.github import render_github
+from lambdalint.output.html import render_html
 from lambdalint.output.json_report import render_json
 from lambdalint.output.junit import render_junit
+from lambdalint.output.markdown import render_markdown
 from lambdalint.output.report import Formatter, OutputOptions, Summary, summarize
 from lambdalint.output.sarif import render_sarif
 from lambdalint.output.text import render_text
@@ -23,6 +25,8 @@ FORMATTERS: dict[str, Formatter] = {
     "sarif": render_sarif,
     "github": render_github,
     "junit": render_junit,
+    "markdown": render_markdown,
+    "html": render_html,
 }
 
 

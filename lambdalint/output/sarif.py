@@ -5,6 +5,10 @@ attrs defaults include non-None sentinels (``-1`` indexes and ids, ``rank -1.0``
 ``newlineSequences``, result ``kind``/``level``) that a plain dump would leak into every object,
 while a value we set on purpose must survive even when it equals such a default: a result's
 ``level: "warning"`` overrides its rule's default level, which may well be ``error``.
+
+For GitHub code scanning the run carries ``automationDetails.id`` (its category, so that the uploads
+of several parts of a monorepo do not replace each other) and every result with a line carries
+``primaryLocationLineHash`` (see :mod:`lambdalint.output.line_hash`) next to our own fingerprint.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import attr
 import sarif_om as om
 
 from lambdalint.findings import Finding, Location, Suppression
+from lambdalint.output.line_hash import line_hashes
 from lambdalint.output.report import OutputOptions
 from lambdalint.result import RunResult
 from lambdalint.rulepack import Rule
@@ -27,6 +32,10 @@ SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/s
 INFORMATION_URI = "https://github.com/lambdalint/lambdalint"
 #: the partialFingerprints key; bump the suffix if Finding.fingerprint ever changes how it is made
 FINGERPRINT_KEY = "lambdalintFingerprint/v1"
+#: GitHub's own key, for the hash of the text at the result's first line
+LINE_HASH_KEY = "primaryLocationLineHash"
+#: the run's category when --category names none
+DEFAULT_CATEGORY = "lambdalint"
 #: every artifact URI is relative to this base, which stands for the run's root
 SRCROOT = "%SRCROOT%"
 #: our suppression kinds in SARIF's words: comments and Metadata live in the analysed files
@@ -56,15 +65,26 @@ def render_sarif(result: RunResult, options: OutputOptions) -> str:
     root_uri = result.root.absolute().as_uri()
     if not root_uri.endswith("/"):
         root_uri += "/"  # a base URI names a directory only with its trailing slash
+    shown = options.shown(result)
+    on_lines = {finding.location.path for finding in shown if finding.location.span is not None}
+    hashes = {path: line_hashes(result.texts[path]) for path in on_lines if path in result.texts}
     run = _om(
         om.Run,
         tool=_om(om.Tool, driver=driver),
+        automation_details=_om(om.RunAutomationDetails, id=_automation_id(options.category)),
         column_kind="unicodeCodePoints",
         original_uri_base_ids={SRCROOT: _om(om.ArtifactLocation, uri=root_uri)},
-        results=[_result(finding, rule_index) for finding in options.shown(result)],
+        results=[_result(finding, rule_index, hashes) for finding in shown],
     )
     log = _om(om.SarifLog, version=SARIF_VERSION, schema_uri=SARIF_SCHEMA_URI, runs=[run])
     return json.dumps(_to_json(log), indent=2, sort_keys=True) + "\n"
+
+
+def _automation_id(category: str | None) -> str:
+    """``NAME/``: GitHub reads the part before the last slash as the category (and adds the slash
+    to its own ``category`` input the same way)."""
+    name = category or DEFAULT_CATEGORY
+    return name if name.endswith("/") else f"{name}/"
 
 
 def _descriptor(rule: Rule) -> om.ReportingDescriptor:
@@ -100,9 +120,15 @@ def _first_paragraph(doc: str) -> str:
     return " ".join(parts) or doc.strip()
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> om.Result:
+def _result(finding: Finding, rule_index: dict[str, int], hashes: dict[str, dict[int, str]]) -> om.Result:
+    """One result; ``hashes`` holds the line hashes of the files whose text the run loaded, by path."""
     related = [_location(place, location_id=number) for number, place in enumerate(finding.related, 1)]
     suppression = finding.suppressed_by
+    fingerprints = {FINGERPRINT_KEY: finding.fingerprint}
+    span = finding.location.span
+    line_hash = None if span is None else hashes.get(finding.location.path, {}).get(span.start_line)
+    if line_hash is not None:
+        fingerprints[LINE_HASH_KEY] = line_hash
     return _om(
         om.Result,
         rule_id=finding.rule_id,
@@ -112,7 +138,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> om.Result:
         message=_om(om.Message, text=finding.message),
         locations=[_location(finding.location)],
         related_locations=related or None,
-        partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
+        partial_fingerprints=fingerprints,
         suppressions=None if suppression is None else [_suppression(suppression)],
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 
 from lambdalint.findings import Finding, Location, Suppression
-from lambdalint.output.report import OutputOptions, Summary, summarize
+from lambdalint.output.report import OutputOptions, Summary, plural, summarize
 from lambdalint.result import RunResult
 
 _TAB = "    "
@@ -85,10 +85,10 @@ def _width(text: str) -> int:
 
 
 def _summary_line(summary: Summary) -> str:
-    files = _count(summary.files_checked, "file")
+    files = plural(summary.files_checked, "file")
     suppressed = f"; {summary.suppressed} suppressed" if summary.suppressed else ""
     stale = (
-        f" {_count(summary.stale_baseline, 'baseline entry', 'baseline entries')} matched nothing "
+        f" {plural(summary.stale_baseline, 'baseline entry', 'baseline entries')} matched nothing "
         "(fixed or gone): refresh the baseline with --write-baseline."
         if summary.stale_baseline
         else ""
@@ -96,10 +96,6 @@ def _summary_line(summary: Summary) -> str:
     if not summary.total:
         return f"No findings in {files}{suppressed}.{stale}"
     by_severity = ", ".join(
-        _count(number, severity.value) for severity, number in summary.by_severity.items() if number
+        plural(number, severity.value) for severity, number in summary.by_severity.items() if number
     )
-    return f"Found {_count(summary.total, 'finding')} ({by_severity}) in {files}{suppressed}.{stale}"
-
-
-def _count(number: int, noun: str, plural: str = "") -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
+    return f"Found {plural(summary.total, 'finding')} ({by_severity}) in {files}{suppressed}.{stale}"

@@ -13,6 +13,7 @@ import pytest
 
 from lambdalint.findings import Location, Severity, Span, Suppression
 from lambdalint.output import OutputOptions
+from lambdalint.output.line_hash import line_hashes
 from lambdalint.output.sarif import render_sarif
 from lambdalint.result import RunResult
 
@@ -29,7 +30,7 @@ def validator() -> jsonschema.Draft4Validator:
 def sarif(validator: jsonschema.Draft4Validator) -> Callable[..., dict[str, Any]]:
     """Render a result, validate it against the schema and return the parsed log."""
 
-    def render(result: RunResult, **options: bool) -> dict[str, Any]:
+    def render(result: RunResult, **options: Any) -> dict[str, Any]:
         text = render_sarif(result, OutputOptions(**options))
         assert text.endswith("}\n")
         log = json.loads(text)
@@ -109,8 +110,19 @@ def test_full_description_keeps_the_list_a_colon_announces(sample, sarif) -> Non
 
 def test_run_header(run_result: RunResult, sarif) -> None:
     run = only_run(sarif(run_result))
+    assert run["automationDetails"] == {"id": "lambdalint/"}
     assert run["columnKind"] == "unicodeCodePoints"
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file:///srv/project/"}}
+
+
+@pytest.mark.parametrize(
+    ("category", "automation_id"),
+    [("orders", "orders/"), ("orders/", "orders/"), ("services/orders", "services/orders/")],
+)
+def test_category_names_the_run(run_result: RunResult, sarif, category: str, automation_id: str) -> None:
+    # GitHub reads the part before the last slash as the category, and adds the slash itself
+    run = only_run(sarif(run_result, category=category))
+    assert run["automationDetails"] == {"id": automation_id}
 
 
 def test_results_point_at_their_rules_and_places(run_result: RunResult, sample, sarif) -> None:
@@ -165,6 +177,35 @@ def test_results_point_at_their_rules_and_places(run_result: RunResult, sample, 
         {"physicalLocation": {"artifactLocation": {"uri": "build/orders.zip", "uriBaseId": "%SRCROOT%"}}}
     ]
     assert unanalysed["partialFingerprints"] == {"lambdalintFingerprint/v1": sample.unanalysed.fingerprint}
+
+
+def app_text() -> str:
+    """An app.py with a distinct line for each of the sample's places (lines 10 to 30)."""
+    return "".join(f"line_{number} = {number}\n" for number in range(1, 41))
+
+
+def test_line_hash_of_the_primary_location_start_line(run_result: RunResult, sample, sarif) -> None:
+    text = app_text()
+    result = dataclasses.replace(run_result, texts={"app.py": text, "template.yaml": "Resources: {}\n"})
+    hashes = line_hashes(text)
+
+    client, secret, suppressed, unanalysed = only_run(sarif(result, include_suppressed=True))["results"]
+
+    assert client["partialFingerprints"] == {
+        "lambdalintFingerprint/v1": sample.client.fingerprint,
+        "primaryLocationLineHash": hashes[12],
+    }
+    assert secret["partialFingerprints"]["primaryLocationLineHash"] == hashes[20]  # a span's first line
+    assert suppressed["partialFingerprints"]["primaryLocationLineHash"] == hashes[30]
+    # build/orders.zip: no span and no text, so no line hash (GitHub computes none either)
+    assert unanalysed["partialFingerprints"] == {"lambdalintFingerprint/v1": sample.unanalysed.fingerprint}
+
+
+def test_no_line_hash_for_a_file_whose_text_the_run_did_not_load(run_result: RunResult, sarif) -> None:
+    # a member of a zip, or a file outside what was linted: the run has no text for it
+    result = dataclasses.replace(run_result, texts={"template.yaml": "Resources: {}\n"})
+    results = only_run(sarif(result))["results"]
+    assert [list(result["partialFingerprints"]) for result in results] == [["lambdalintFingerprint/v1"]] * 3
 
 
 def test_overridden_level_is_kept_even_when_it_is_sarif_om_default(sample, sarif) -> None:

@@ -133,12 +133,12 @@ def test_same_input_same_output(run_result: RunResult) -> None:
 
 
 def test_formats_are_registered_by_name(run_result: RunResult) -> None:
-    assert sorted(FORMATTERS) == ["github", "json", "junit", "sarif", "text"]
+    assert sorted(FORMATTERS) == ["github", "html", "json", "junit", "markdown", "sarif", "text"]
     options = OutputOptions()
     for name, formatter in FORMATTERS.items():
         assert render(name, run_result, options) == formatter(run_result, options)
 
 
 def test_unknown_format_lists_the_known_ones(run_result: RunResult) -> None:
-    with pytest.raises(ValueError, match="known: github, json, junit, sarif, text"):
+    with pytest.raises(ValueError, match="known: github, html, json, junit, markdown, sarif, text"):
         render("xml", run_result, OutputOptions())
