@@ -26,7 +26,7 @@ def test_the_readme_opens_with_two_commands_and_ci_runs_the_second() -> None:
 
 
 def test_the_configuration_example_is_valid() -> None:
-    (block,) = code_blocks("toml")
+    (block,) = [block for block in code_blocks("toml") if "[tool.lambdalint]" in block]
     config = config_from_mapping(tomllib.loads(block)["tool"]["lambdalint"], base=ROOT)
     assert config.is_selected("LL110") and not config.is_selected("LL006")
     assert config.is_ignored_for_file("LL110", "scripts/job.py")
