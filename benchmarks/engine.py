@@ -49,15 +49,18 @@ FUNCTION = """\
 """
 
 
-def make_project(directory: Path, functions: int) -> None:
+def make_project(directory: Path, functions: int, lines: int = 0) -> None:
+    """A SAM project of ``functions`` functions, each in its own folder: a short handler, or a
+    realistic module of about ``lines`` lines when ``lines`` is given."""
     resources = "".join(FUNCTION.format(index=index) for index in range(functions))
     header = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
     globals_ = "Globals:\n  Function:\n    Runtime: python3.12\n    Timeout: 10\n"
+    directory.mkdir(parents=True, exist_ok=True)
     (directory / "template.yaml").write_text(f"{header}{globals_}Resources:\n{resources}")
     for index in range(functions):
         code = directory / f"src/f{index}/app.py"
         code.parent.mkdir(parents=True)
-        code.write_text(HANDLER.format(index=index))
+        code.write_text(service_module(lines, f"handler_{index}") if lines else HANDLER.format(index=index))
 
 
 SERVICE_FUNCTION = '''
@@ -82,7 +85,7 @@ def process_{index}(event, table):
 '''
 
 
-def make_service_module(directory: Path, lines: int) -> None:
+def service_module(lines: int, handler: str = "handler") -> str:
     """A realistic handler module of about ``lines`` lines: many routes, one mistake."""
     header = (
         "import json\nimport logging\nimport os\n\nimport boto3\n\nlogger = logging.getLogger()\n"
@@ -93,11 +96,15 @@ def make_service_module(directory: Path, lines: int) -> None:
     dispatch = "".join(
         f"    if route == 'r{index}':\n        return process_{index}(event, TABLE)\n" for index in range(count)
     )
-    handler = (
-        "\n\ndef handler(event, context):\n    route = event['route']\n    sqs = boto3.client('sqs')\n"
+    entry = (
+        f"\n\ndef {handler}(event, context):\n    route = event['route']\n    sqs = boto3.client('sqs')\n"
         f"{dispatch}    return {{'statusCode': 404}}\n"
     )
-    (directory / "app.py").write_text(header + body + handler)
+    return header + body + entry
+
+
+def make_service_module(directory: Path, lines: int) -> None:
+    (directory / "app.py").write_text(service_module(lines))
 
 
 def make_big_module(directory: Path, lines: int) -> None:

@@ -111,6 +111,12 @@ def _parser() -> argparse.ArgumentParser:
         help="SARIF run category (automationDetails.id NAME/): one per analysed part of a monorepo, "
         "so uploads do not replace each other",
     )
+    check.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="lint the independent projects of a monorepo in N processes (default: one per CPU; 1: one process)",
+    )
     check.add_argument("--quiet", "-q", action="store_true", help="print only the findings, no excerpts or summary")
     check.add_argument("--debug", action="store_true", help="log debugging details and show tracebacks")
     check.set_defaults(command=_check)
@@ -168,6 +174,8 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
     if args.category is not None and not args.category.strip("/ "):
         raise UsageError("--category needs a name, such as --category orders-service")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs needs a number of processes, 1 or more (got {args.jobs})")
     config, rules = _load_config(args)
     result = _run(args, config, rules)
     options = OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet, category=args.category)
@@ -187,13 +195,14 @@ def _check(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace, config: Config, rules: dict[str, Rule]) -> RunResult:
     """The engine's run over the paths (or around the changed files), with the baseline applied."""
     from lambdalint.engine import find_root, run
+    from lambdalint.parallel import run_in_parallel
 
     paths = list(args.paths)
     if args.changed:
         root = find_root(paths[0]).resolve()
         result = run(project_paths(paths, root), config, rules, root=root, changed=paths)
     else:
-        result = run(paths, config, rules)
+        result = run_in_parallel(paths, config, rules, jobs=args.jobs)
     try:
         if args.baseline is not None:
             result = apply_baseline(result, read_baseline(args.baseline))

@@ -305,7 +305,7 @@ def code_roots(
         if handler.module.is_inline:
             roots.setdefault(handler.module.path, [handler.module])
         elif handler.module.path not in claimed:
-            directory = _package_root(handler.module.path)
+            directory = package_root(handler.module.path)
             roots.setdefault(directory, under.get(directory, []))
     result = []
     for directory, members in sorted(roots.items()):
@@ -316,7 +316,7 @@ def code_roots(
     return result
 
 
-def _package_root(path: Path) -> Path:
+def package_root(path: Path) -> Path:
     directory = path.parent
     while (directory / "__init__.py").is_file() and directory.parent != directory:
         directory = directory.parent
