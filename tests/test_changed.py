@@ -14,36 +14,8 @@ import pytest
 
 from lambdalint.changed import project_paths
 from lambdalint.cli import main
+from tests.apps import FIXED_PROCESS_ORDER, PROCESS_ORDER, TWO_FUNCTIONS_TEMPLATE
 from tests.files import write
-
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.process_order
-      Runtime: python3.12
-      Timeout: {timeout}
-  Billing:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: billing.handler
-      Runtime: python3.12
-"""
-
-#: the handler's name is not a usual one: only the template makes it a handler
-ORDERS = """\
-import boto3
-
-
-def process_order(event, context):
-    table = boto3.resource("dynamodb").Table("orders")
-    return table.get_item(Key={"id": event["id"]})
-"""
 
 BILLING = """\
 import boto3
@@ -54,15 +26,6 @@ def handler(event, context):
     return sqs.send_message(QueueUrl=event["queue"], MessageBody="paid")
 """
 
-FIXED_ORDERS = """\
-import boto3
-
-TABLE = boto3.resource("dynamodb").Table("orders")
-
-
-def process_order(event, context):
-    return TABLE.get_item(Key={"id": event["id"]})
-"""
 
 ORDERS_CLIENT = "services/orders/src/app.py:5:13: LL110"
 ORDERS_BILLING_CLIENT = "services/orders/src/billing.py:5:11: LL110"
@@ -74,8 +37,8 @@ USERS_CLIENT = "services/users/src/app.py:5:13: LL110"
 def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / ".git").mkdir()
     for service, timeout in (("orders", 901), ("users", 30)):
-        write(tmp_path, f"services/{service}/template.yaml", TEMPLATE.format(timeout=timeout))
-        write(tmp_path, f"services/{service}/src/app.py", ORDERS)
+        write(tmp_path, f"services/{service}/template.yaml", TWO_FUNCTIONS_TEMPLATE.format(timeout=timeout))
+        write(tmp_path, f"services/{service}/src/app.py", PROCESS_ORDER)
         write(tmp_path, f"services/{service}/src/billing.py", BILLING)
     write(
         tmp_path, "scripts/report.py", "def handler(event, context):\n    import boto3\n    return boto3.client('s3')\n"
@@ -125,12 +88,12 @@ def test_a_file_with_no_template_above_is_linted_alone(monorepo: Path, capsys: p
 
 def test_a_change_that_causes_no_finding_passes(monorepo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert reported(capsys, "README.md") == (0, [])
-    write(monorepo, "services/users/src/app.py", FIXED_ORDERS)
+    write(monorepo, "services/users/src/app.py", FIXED_PROCESS_ORDER)
     assert reported(capsys, "services/users/src/app.py") == (0, [])
 
 
 def test_each_project_is_linted_once_from_its_outermost_folder(monorepo: Path) -> None:
     seeds = [Path("services/orders/src/app.py"), Path("services/orders/template.yaml"), Path("scripts/report.py")]
     assert project_paths(seeds, monorepo) == [monorepo / "scripts/report.py", monorepo / "services/orders"]
-    write(monorepo, "template.yaml", TEMPLATE.format(timeout=30))  # a template at the top holds them all
+    write(monorepo, "template.yaml", TWO_FUNCTIONS_TEMPLATE.format(timeout=30))  # a template at the top holds them all
     assert project_paths(seeds, monorepo) == [monorepo]

@@ -21,42 +21,12 @@ import pytest
 
 from lambdalint.cli import main
 from lambdalint.rulepack import builtin_rules
+from tests.apps import ORDERS_CLEAN_HANDLER, ORDERS_HANDLER, ORDERS_TEMPLATE
 
 REPO = Path(__file__).resolve().parents[1]
 
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.12
-      Timeout: 901
-"""
 
-HANDLER = """\
-import boto3
-
-
-def handler(event, context):
-    s3 = boto3.client("s3")
-    return s3.list_buckets()
-"""
-
-CLEAN_HANDLER = """\
-import boto3
-
-S3 = boto3.client("s3")
-
-
-def handler(event, context):
-    return S3.list_buckets()
-"""
-
-#: what the default run reports on TEMPLATE + HANDLER, as (location, rule, severity)
+#: what the default run reports on ORDERS_TEMPLATE + ORDERS_HANDLER, as (location, rule, severity)
 TIMEOUT = ("template.yaml:10:7", "LL205", "error")
 CLIENT = ("src/app.py:5:10", "LL110", "warning")
 
@@ -73,7 +43,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git work tree with one function: a per-invocation client (LL110) and Timeout 901 (LL205)."""
     (tmp_path / ".git").mkdir()
-    write(tmp_path, {"template.yaml": TEMPLATE, "src/app.py": HANDLER})
+    write(tmp_path, {"template.yaml": ORDERS_TEMPLATE, "src/app.py": ORDERS_HANDLER})
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -107,7 +77,10 @@ def assert_one_error_line(err: str, *fragments: str) -> None:
 
 def test_clean_project_exits_0_and_says_so(tmp_path: Path, capsys, monkeypatch) -> None:
     (tmp_path / ".git").mkdir()
-    write(tmp_path, {"template.yaml": TEMPLATE.replace("Timeout: 901", "Timeout: 30"), "src/app.py": CLEAN_HANDLER})
+    write(
+        tmp_path,
+        {"template.yaml": ORDERS_TEMPLATE.replace("Timeout: 901", "Timeout: 30"), "src/app.py": ORDERS_CLEAN_HANDLER},
+    )
     monkeypatch.chdir(tmp_path)
 
     code, out, err = check(capsys)
@@ -228,7 +201,7 @@ def test_fail_on_error_with_an_error_exits_1(project: Path, capsys) -> None:
 
 def test_notes_do_not_fail_by_default_but_do_with_fail_on_note(project: Path, capsys) -> None:
     # A layer from outside the template is an LL006 note.
-    layered = TEMPLATE + "      Layers:\n        - arn:aws:lambda:eu-west-1:123456789012:layer:deps:3\n"
+    layered = ORDERS_TEMPLATE + "      Layers:\n        - arn:aws:lambda:eu-west-1:123456789012:layer:deps:3\n"
     (project / "template.yaml").write_text(layered, encoding="utf-8")
 
     code, out, _ = check(capsys, "--select", "LL006", "-q")
@@ -339,7 +312,8 @@ def test_output_is_deterministic(project: Path, capsys) -> None:
 
 def test_include_suppressed_lists_suppressed_findings(project: Path, capsys) -> None:
     (project / "src/app.py").write_text(
-        HANDLER.replace('client("s3")', 'client("s3")  # lambdalint: ignore[LL110] tenant-specific'), encoding="utf-8"
+        ORDERS_HANDLER.replace('client("s3")', 'client("s3")  # lambdalint: ignore[LL110] tenant-specific'),
+        encoding="utf-8",
     )
 
     _, out, _ = check(capsys, "-q")
@@ -354,8 +328,12 @@ def test_only_suppressed_findings_exit_0(project: Path, capsys) -> None:
     write(
         project,
         {
-            "template.yaml": TEMPLATE.replace("Timeout: 901", "Timeout: 901  # lambdalint: ignore[LL205] raised limit"),
-            "src/app.py": HANDLER.replace('client("s3")', 'client("s3")  # lambdalint: ignore[client-in-handler] why'),
+            "template.yaml": ORDERS_TEMPLATE.replace(
+                "Timeout: 901", "Timeout: 901  # lambdalint: ignore[LL205] raised limit"
+            ),
+            "src/app.py": ORDERS_HANDLER.replace(
+                'client("s3")', 'client("s3")  # lambdalint: ignore[client-in-handler] why'
+            ),
         },
     )
 
@@ -363,7 +341,9 @@ def test_only_suppressed_findings_exit_0(project: Path, capsys) -> None:
 
 
 def test_an_unused_suppression_is_a_warning_that_fails_the_run(project: Path, capsys) -> None:
-    write(project, {"src/app.py": CLEAN_HANDLER + "# lambdalint: ignore[LL110] nothing to suppress here\nX = 1\n"})
+    write(
+        project, {"src/app.py": ORDERS_CLEAN_HANDLER + "# lambdalint: ignore[LL110] nothing to suppress here\nX = 1\n"}
+    )
 
     code, out, _ = check(capsys, "-q", "--select", "LL1,LL005")
 
@@ -448,7 +428,7 @@ def test_severity_override_can_soften_an_error_below_fail_on(project: Path, caps
 
 
 def test_per_file_ignores_silence_a_rule_in_matching_files(project: Path, capsys) -> None:
-    write(project, {"src/legacy/old.py": HANDLER})
+    write(project, {"src/legacy/old.py": ORDERS_HANDLER})
     (project / ".lambdalint.toml").write_text(
         '[per-file-ignores]\n"src/legacy/**" = ["LL110"]\n"*.yaml" = ["LL2"]\n', encoding="utf-8"
     )

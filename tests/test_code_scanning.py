@@ -15,29 +15,8 @@ from typing import Any
 import pytest
 
 from lambdalint.cli import main
+from tests.apps import ORDERS_HANDLER, ORDERS_TEMPLATE
 from tests.files import write
-
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.12
-      Timeout: 901
-"""
-
-HANDLER = """\
-import boto3
-
-
-def handler(event, context):
-    s3 = boto3.client("s3")
-    return s3.list_buckets()
-"""
 
 
 @pytest.fixture
@@ -46,8 +25,8 @@ def repo(tmp_path: Path) -> Path:
     client (LL110)."""
     root = tmp_path / "repo"
     subprocess.run(["git", "init", "-q", str(root)], check=True)
-    write(root, "template.yaml", TEMPLATE)
-    write(root, "src/app.py", HANDLER)
+    write(root, "template.yaml", ORDERS_TEMPLATE)
+    write(root, "src/app.py", ORDERS_HANDLER)
     return root
 
 
@@ -98,7 +77,7 @@ def test_uris_are_relative_to_the_git_top_level_wherever_lambdalint_runs(
 
 
 def test_line_hash_is_the_one_github_computes(repo: Path, capsys, monkeypatch) -> None:
-    # the value the codeql-action's fingerprints.ts gives line 5 of HANDLER
+    # the value the codeql-action's fingerprints.ts gives line 5 of ORDERS_HANDLER
     monkeypatch.chdir(repo)
     (result,) = sarif(capsys, "--select", "LL110")["results"]
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
@@ -140,7 +119,7 @@ def test_other_formats_ignore_the_category(repo: Path, capsys, monkeypatch) -> N
 
 
 def test_suppressed_findings_only_with_include_suppressed(repo: Path, capsys, monkeypatch) -> None:
-    suppressed = HANDLER.replace('client("s3")', 'client("s3")  # lambdalint: ignore[LL110] one call a day')
+    suppressed = ORDERS_HANDLER.replace('client("s3")', 'client("s3")  # lambdalint: ignore[LL110] one call a day')
     write(repo, "src/app.py", suppressed)
     monkeypatch.chdir(repo)
 

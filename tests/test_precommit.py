@@ -2,8 +2,8 @@
 
 ``pre-commit try-repo`` installs this repository's hooks the way a user's ``.pre-commit-config.yaml``
 does (a virtualenv with lambdalint pip-installed from the repository, uncommitted changes included)
-and runs them on the staged files. The app has two functions; the bad handler creates an SDK client
-per invocation (LL110).
+and runs them on the staged files. The app (``tests/apps.py``) has two functions; the Orders handler
+builds a DynamoDB table per invocation (LL110), the billing one is clean.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.apps import FIXED_PROCESS_ORDER, PROCESS_ORDER, TWO_FUNCTIONS_TEMPLATE
 from tests.files import write
+
+TEMPLATE = TWO_FUNCTIONS_TEMPLATE.format(timeout=30)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,41 +28,6 @@ pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or not (REPO / ".git").exists(), reason="needs git and a git checkout of lambdalint"
 )
 
-TEMPLATE = """\
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: orders.handler
-      Runtime: python3.12
-  Billing:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: billing.handler
-      Runtime: python3.12
-"""
-
-BAD_HANDLER = """\
-import boto3
-
-
-def handler(event, context):
-    table = boto3.resource("dynamodb").Table("orders")
-    return table.get_item(Key={"id": event["id"]})
-"""
-
-FIXED_HANDLER = """\
-import boto3
-
-TABLE = boto3.resource("dynamodb").Table("orders")
-
-
-def handler(event, context):
-    return TABLE.get_item(Key={"id": event["id"]})
-"""
 
 BILLING = """\
 def handler(event, context):
@@ -84,7 +52,7 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def app(tmp_path: Path, environment: dict[str, str]) -> Path:
     """A git repository with the SAM app committed (bad handler included) and nothing staged."""
     write(tmp_path, "template.yaml", TEMPLATE)
-    write(tmp_path, "src/orders.py", BAD_HANDLER)
+    write(tmp_path, "src/app.py", PROCESS_ORDER)
     write(tmp_path, "src/billing.py", BILLING)
     git(tmp_path, environment, "init", "-q")
     git(tmp_path, environment, "add", "-A")
@@ -119,13 +87,13 @@ def findings(output: str) -> list[str]:
 
 
 def test_the_hook_fails_on_a_bad_handler_and_passes_once_it_is_fixed(app: Path, environment: dict[str, str]) -> None:
-    stage(app, environment, "src/orders.py", BAD_HANDLER + "\n")
+    stage(app, environment, "src/app.py", PROCESS_ORDER + "\n")
     code, output = try_hook(app, environment, "lambdalint")
     assert code == 1, output
     assert re.search(r"^lambdalint\.+Failed$", output, flags=re.MULTILINE), output
-    assert findings(output) == ["src/orders.py:5:13: LL110"], output
+    assert findings(output) == ["src/app.py:5:13: LL110"], output
 
-    stage(app, environment, "src/orders.py", FIXED_HANDLER)
+    stage(app, environment, "src/app.py", FIXED_PROCESS_ORDER)
     code, output = try_hook(app, environment, "lambdalint")
     assert code == 0, output
     assert re.search(r"^lambdalint\.+Passed$", output, flags=re.MULTILINE), output
@@ -140,14 +108,14 @@ def test_the_hook_reports_only_what_the_change_caused(app: Path, environment: di
 
     code, output = try_hook(app, environment, "lambdalint-project")
     assert code == 1, output
-    assert findings(output) == ["src/orders.py:5:13: LL110"], output
+    assert findings(output) == ["src/app.py:5:13: LL110"], output
 
 
 def test_a_changed_template_brings_its_handlers(app: Path, environment: dict[str, str]) -> None:
     stage(app, environment, "template.yaml", TEMPLATE.replace("Runtime: python3.12", "Runtime: python3.13"))
     code, output = try_hook(app, environment, "lambdalint")
     assert code == 1, output
-    assert findings(output) == ["src/orders.py:5:13: LL110"], output
+    assert findings(output) == ["src/app.py:5:13: LL110"], output
 
 
 def test_the_readme_snippet_is_a_valid_pre_commit_configuration(tmp_path: Path, environment: dict[str, str]) -> None:
