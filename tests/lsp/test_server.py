@@ -14,24 +14,14 @@ from typing import Any
 import pytest
 
 from lambdalint import __version__
+from tests.apps import ORDERS_TEMPLATE
 from tests.files import write
 from tests.lsp.client import LspClient, apply_edit
 
-TEMPLATE = """\
-AWSTemplateFormatVersion: "2010-09-09"
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Orders:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.13
-      Timeout: 901
-      Environment:
-        Variables:
-          TABLE: orders
-"""
+#: the shared Orders app, on python3.13, with one environment variable (its handler reads another)
+TEMPLATE = ORDERS_TEMPLATE.replace("python3.12", "python3.13") + (
+    "      Environment:\n        Variables:\n          TABLE: orders\n"
+)
 
 HANDLER = """\
 import os
