@@ -233,7 +233,7 @@ def function_code(function: Function, project: Project) -> Shipped | None:
     if function.type == SERVERLESS_FUNCTION:
         built = _built(function.template.path.parent, function.logical_id, project)
         if built is not None:
-            return Shipped("code", code.node, read_directory(built, built=True))
+            return Shipped("code", code.node, _directory(project, built, built=True))
     return Shipped("code", code.node, _local(code.path, code.kind, project))
 
 
@@ -263,7 +263,7 @@ def _layer(function: Function, project: Project, logical_id: str, resource: Mapp
     if kind == "AWS::Serverless::LayerVersion":
         built = _built(function.template.path.parent, logical_id, project)
         if built is not None:
-            return Shipped(logical_id, node, read_directory(built, built=True))
+            return Shipped(logical_id, node, _directory(project, built, built=True))
     value = scalar_value(node)
     if not isinstance(value, str) or value.startswith("s3://"):
         return Shipped(logical_id, node, None)
@@ -279,7 +279,15 @@ def _local(path: Path | None, kind: str, project: Project) -> Package | None:
     if path.is_file():
         size = path.stat().st_size
         return Package("directory", path, (Entry(path.name, size),), size, None, 1)
-    return read_directory(path) if path.is_dir() else None
+    return _directory(project, path) if path.is_dir() else None
+
+
+def _directory(project: Project, path: Path, built: bool = False) -> Package:
+    """A directory's listing, walked once per run however many rules and reports ask for it."""
+    key = (path, built)
+    if key not in project.listings:
+        project.listings[key] = read_directory(path, built)
+    return project.listings[key]
 
 
 def _built(template_dir: Path, logical_id: str, project: Project) -> Path | None:

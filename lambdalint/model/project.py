@@ -15,6 +15,7 @@ from lambdalint.loaders.tree import Mapping, Node, Sequence, scalar_value
 
 if TYPE_CHECKING:
     from lambdalint.model.graph import TemplateGraph
+    from lambdalint.model.packages import Package
 
 CodeKind = Literal["directory", "file", "zip", "inline", "s3", "image", "unknown"]
 
@@ -151,3 +152,5 @@ class Project:
     not_analysed: list[NotAnalysed] = field(default_factory=list)
     zips: list[Path] = field(default_factory=list)
     build_dirs: list[Path] = field(default_factory=list)
+    #: package listings of directories, by (path, listed as built), filled as rules ask
+    listings: dict[tuple[Path, bool], Package] = field(default_factory=dict, repr=False)
