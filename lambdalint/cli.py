@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
     check.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of standard output")
     check.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        type=_report_spec,
+        metavar="FORMAT:FILE",
+        help="also write a report in FORMAT to FILE, from the same run (repeatable): "
+        "--report sarif:lambdalint.sarif --report markdown:summary.md",
+    )
+    check.add_argument(
         "--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run (default: warning)"
     )
     check.add_argument(
@@ -179,17 +188,33 @@ def _check(args: argparse.Namespace) -> int:
     config, rules = _load_config(args)
     result = _run(args, config, rules)
     options = OutputOptions(include_suppressed=args.include_suppressed, quiet=args.quiet, category=args.category)
+    for name, path in args.report:
+        _write(path, render(name, result, options))
     report = render(args.format, result, options)
     if args.output:
-        try:
-            args.output.write_text(report, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
+        _write(args.output, report)
     else:
         sys.stdout.write(report)
     threshold = config.fail_on or Severity.WARNING
     failing = any(finding.severity >= threshold for finding in result.reported)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _report_spec(value: str) -> tuple[str, Path]:
+    """``FORMAT:FILE`` of ``--report``; the format is checked before anything runs."""
+    name, colon, path = value.partition(":")
+    if not colon or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT:FILE, such as sarif:lambdalint.sarif (got {value!r})")
+    if name not in FORMATTERS:
+        raise argparse.ArgumentTypeError(f"unknown format {name!r} (known: {', '.join(sorted(FORMATTERS))})")
+    return name, Path(path)
+
+
+def _write(path: Path, report: str) -> None:
+    try:
+        path.write_text(report, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
 
 
 def _run(args: argparse.Namespace, config: Config, rules: dict[str, Rule]) -> RunResult:

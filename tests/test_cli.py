@@ -251,6 +251,29 @@ def test_ignore_everything_selected_exits_0(project: Path, capsys) -> None:
 # --- output formats and files ----------------------------------------------------------------
 
 
+def test_one_run_writes_several_reports(project: Path, capsys) -> None:
+    """``--report FORMAT:FILE`` writes what ``--format FORMAT --output FILE`` would, beside the main report."""
+    code, out, _ = check(capsys, "-q", "--report", "sarif:lambdalint.sarif", "--report", "markdown:summary.md")
+    assert code == 1 and quiet_findings(out) == [CLIENT, TIMEOUT]
+    for fmt, path in (("sarif", "lambdalint.sarif"), ("markdown", "summary.md")):
+        check(capsys, "--format", fmt, "--output", f"alone.{fmt}")
+        assert (project / path).read_bytes() == (project / f"alone.{fmt}").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("spec", "error"),
+    [
+        ("sarif", "expected FORMAT:FILE, such as sarif:lambdalint.sarif (got 'sarif')"),
+        ("pdf:report.pdf", "unknown format 'pdf' (known: github, html, json, junit, markdown, sarif, text)"),
+    ],
+)
+def test_a_bad_report_spec_is_a_usage_error(project: Path, capsys, spec: str, error: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", "--report", spec])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"lambdalint check: error: argument --report: {error}"
+
+
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
 def test_output_file_gets_the_report_and_stdout_stays_empty(project: Path, capsys, fmt: str) -> None:
     code, out, err = check(capsys, "--format", fmt, "--output", f"report.{fmt}")
