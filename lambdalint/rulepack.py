@@ -26,6 +26,10 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: where the built-in rule files are published
+BUILTIN_DOCS = "https://github.com/lambdalint/lambdalint/blob/main/rules/"
+
+
 class RulePackError(Exception):
     """A rule file is unreadable or does not follow the rule schema."""
 
@@ -58,10 +62,8 @@ class Rule:
     options_schema: dict[str, Any] | None = None
     #: what a declarative rule checks; ``None`` for a rule written in Python
     policy: Policy | None = None
-
-    @property
-    def help_uri(self) -> str:
-        return f"https://github.com/lambdalint/lambdalint/blob/main/rules/{self.source.name}"
+    #: where the rule is documented: the built-in rule's file on GitHub, a policy's own ``help-uri``
+    help_uri: str | None = None
 
 
 def rule_pack_dir() -> Path:
@@ -113,6 +115,7 @@ def load_rule_file(path: Path, validator: jsonschema.Draft202012Validator | None
         security_severity=data.get("security-severity"),
         options_schema=data.get("options"),
         policy=parse_policy(data),
+        help_uri=BUILTIN_DOCS + path.name if builtin else data.get("help-uri"),
     )
 
 

@@ -126,6 +126,9 @@ def test_policies_are_listed_selected_suppressed_and_described_in_sarif(project:
     rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
     assert rules["ORG001"]["fullDescription"]["text"] == "Every function has active X-Ray tracing"
     assert rules["ORG001"]["help"]["text"] == "Every function has active X-Ray tracing"
+    # a policy links to its own documentation when it names one, and to nothing else
+    assert rules["ORG002"]["helpUri"] == "https://wiki.example.com/lambda/memory-budget"
+    assert "helpUri" not in rules["ORG001"]
 
 
 def test_a_malformed_policy_is_an_error_naming_the_file_and_line(project: Path, tmp_path: Path, capsys) -> None:

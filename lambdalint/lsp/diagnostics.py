@@ -57,7 +57,7 @@ def _diagnostic(
         message=finding.message,
         severity=SEVERITIES[finding.severity],
         code=finding.rule_id,
-        code_description=CodeDescription(rule.help_uri) if rule else None,
+        code_description=CodeDescription(rule.help_uri) if rule and rule.help_uri else None,
         source=SOURCE,
         related_information=related or None,
         # what a quick fix needs: the rule to suppress and the 1-based line (None: the whole file)

@@ -384,7 +384,7 @@ def _suppressed(result: RunResult) -> Iterator[str]:
 
 def _rule_link(rule_id: str, result: RunResult) -> str:
     rule = result.rules.get(rule_id)
-    if rule is None:
+    if rule is None or rule.help_uri is None:
         return f'<span class="mono">{_e(rule_id)}</span>'
     return f'<a class="mono" href="{_e(rule.help_uri)}">{_e(rule_id)}</a>'
 

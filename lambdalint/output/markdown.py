@@ -128,7 +128,7 @@ def _by_rule(result: RunResult) -> str:
         severities = {finding.severity for finding in found}
         rows.append(
             [
-                _link(rule_id, rule.help_uri) if rule else _text(rule_id),
+                _link(rule_id, rule.help_uri) if rule and rule.help_uri else _text(rule_id),
                 _text(rule.name) if rule else "",
                 ", ".join(severity.value for severity in MOST_SEVERE_FIRST if severity in severities),
                 str(len(found)),

@@ -13,7 +13,7 @@ import pytest
 
 from lambdalint.findings import Finding, Location, Severity, Span, Suppression
 from lambdalint.result import RunResult
-from lambdalint.rulepack import Rule
+from lambdalint.rulepack import BUILTIN_DOCS, Rule
 
 ROOT = Path("/srv/project")
 
@@ -36,6 +36,7 @@ def make_rule(
         references=("https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html",),
         examples=(),
         source=Path(f"rules/{rule_id}-{name}.yaml"),
+        help_uri=f"{BUILTIN_DOCS}{rule_id}-{name}.yaml",
         security_severity=security_severity,
     )
 
