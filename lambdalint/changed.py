@@ -3,7 +3,9 @@
 A handler means little without the template that names it (its runtime, its events, its role), and
 a template nothing without its handlers. So each changed file is a seed: its project is the nearest
 folder above it, up to the root, that holds a template (the usual SAM layout: ``template.yaml``
-beside ``src/``), read from disk whole; a seed with no template above it is linted alone.
+beside ``src/``), read from disk whole. When no template is above it, the templates that name its
+code from elsewhere (``infra/template.yaml`` with ``CodeUri: ../src/orders/``) are looked for, and
+the project is the smallest folder holding them and the seed; a seed no template names is linted alone.
 
 Of that run, only the findings a change can have caused are kept: those in a changed file, those
 with a related location in one (the handler behind a call chain, the template line behind a code
@@ -17,7 +19,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from lambdalint.discovery import folder_templates
+from lambdalint.discovery import code_paths, discover, folder_templates
 from lambdalint.findings import Finding
 from lambdalint.model.project import Project
 
@@ -27,10 +29,11 @@ def project_paths(seeds: Iterable[Path], root: Path) -> list[Path]:
 
     Folders inside another chosen folder are dropped: linting the outer one covers them.
     """
+    templates = TemplateIndex(root)
     chosen: set[Path] = set()
     for seed in seeds:
         seed = _real(seed)
-        chosen.add(project_folder(seed, root) or seed)
+        chosen.add(project_folder(seed, root, templates) or seed)
     return sorted(path for path in chosen if not any(_inside(path, other) for other in chosen if other != path))
 
 
@@ -53,15 +56,31 @@ def concerns(finding: Finding, affected: set[str]) -> bool:
     return any(path.split("!/", 1)[0] in affected for path in paths)
 
 
-def project_folder(path: Path, root: Path) -> Path | None:
-    """The nearest folder at or above ``path``, up to ``root``, that holds a template."""
+class TemplateIndex:
+    """Every template under the root with the code paths it names, listed the first time it is needed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._listing: list[tuple[Path, list[Path]]] | None = None
+
+    def naming(self, path: Path) -> list[Path]:
+        """The templates whose code or layer contents hold ``path``."""
+        if self._listing is None:
+            found = discover([self.root], self.root, ())
+            self._listing = [(template, code_paths(template)) for template in found.templates]
+        return [template for template, paths in self._listing if any(_inside(path, code) for code in paths)]
+
+
+def project_folder(path: Path, root: Path, templates: TemplateIndex | None = None) -> Path | None:
+    """The folder to lint ``path`` in (see the module's docstring), or None for ``path`` alone."""
     folder = path if path.is_dir() else path.parent
     for directory in (folder, *folder.parents):
         if not _inside(directory, root):
-            return None
+            break
         if folder_templates(directory, root):
             return directory
-    return None
+    naming = (templates or TemplateIndex(root)).naming(path)
+    return Path(os.path.commonpath([folder, *(template.parent for template in naming)])) if naming else None
 
 
 def _real(path: Path) -> Path:

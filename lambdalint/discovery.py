@@ -21,6 +21,9 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec, PathSpec
 
+from lambdalint.loaders.template import TemplateLoadError, load_template_text
+from lambdalint.loaders.tree import to_plain
+
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 TEMPLATE_NAMES = frozenset({"template.yaml", "template.yml"})
 TEMPLATE_SUFFIXES = (".template.json", ".template.yaml", ".template.yml")
@@ -94,6 +97,32 @@ def folder_templates(directory: Path, root: Path) -> list[Path]:
         if kind in ("template", "sniff"):
             walker._add_file(path, kind)
     return sorted(walker.found["template"])
+
+
+#: the template properties that name code or layer contents on disk, relative to the template
+CODE_PATH_KEYS = frozenset({"CodeUri", "ContentUri", "Code", "Content", "DockerContext"})
+
+
+def code_paths(template: Path) -> list[Path]:
+    """The folders and files a template names as code or layer contents (S3 locations left out),
+    read cheaply: no project model, no graph. A template that does not load names none."""
+    try:
+        text = template.read_bytes().decode("utf-8-sig")
+        tree = to_plain(load_template_text(text, is_json=is_json_template(template)))
+    except (OSError, UnicodeDecodeError, TemplateLoadError):
+        return []
+    found = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in CODE_PATH_KEYS and isinstance(value, str) and not value.startswith("s3://"):
+                    found.append(Path(os.path.normpath(template.parent / value)))
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 def is_json_template(path: Path) -> bool:

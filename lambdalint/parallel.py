@@ -40,10 +40,8 @@ from typing import Any
 from lambdalint import engine  # first: lambdalint.analysis.program cannot be imported before it
 from lambdalint.analysis.program import package_root
 from lambdalint.config import Config
-from lambdalint.discovery import Discovered, discover, is_json_template
+from lambdalint.discovery import Discovered, code_paths, discover
 from lambdalint.findings import Finding, Location
-from lambdalint.loaders.template import TemplateLoadError, load_template_text
-from lambdalint.loaders.tree import to_plain
 from lambdalint.result import RunResult
 from lambdalint.rulepack import Rule
 
@@ -53,8 +51,6 @@ log = logging.getLogger("lambdalint")
 #: forked workers cost ~30 ms, and two services split pay from ~20 files (1.3-1.45× at 51, 1.7× at 101);
 #: workers from a fork server (macOS, or a process running threads) cost ~0.4 s, repaid from ~60
 MIN_PYTHON_FILES = 50
-#: the template properties that name code or layer contents on disk, relative to the template
-PATH_KEYS = frozenset({"CodeUri", "ContentUri", "Code", "Content", "DockerContext"})
 #: a module-level function definition (at column 0); its name may match the handler patterns
 _TOP_LEVEL_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+([^\s(]+)", re.MULTILINE)
 
@@ -161,26 +157,7 @@ def _may_reach_parts(module: Path, folders: list[Path], config: Config) -> bool:
 
 def _code_stays_inside(template: Path, part: Path) -> bool:
     """Whether every code and layer path the template gives resolves inside its part."""
-    try:
-        text = template.read_bytes().decode("utf-8-sig")
-        tree = to_plain(load_template_text(text, is_json=is_json_template(template)))
-    except (OSError, UnicodeDecodeError, TemplateLoadError):
-        return True  # a template the engine cannot load names no code
-    return all(_inside(Path(os.path.normpath(template.parent / value)), part) for value in _path_values(tree))
-
-
-def _path_values(tree: object) -> Iterator[str]:
-    """The string values of :data:`PATH_KEYS` anywhere in a template, but S3 locations."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in PATH_KEYS and isinstance(value, str) and not value.startswith("s3://"):
-                    yield value
-                stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)
+    return all(_inside(path, part) for path in code_paths(template))
 
 
 def _run_parts(

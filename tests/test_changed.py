@@ -97,3 +97,20 @@ def test_each_project_is_linted_once_from_its_outermost_folder(monorepo: Path) -
     assert project_paths(seeds, monorepo) == [monorepo / "scripts/report.py", monorepo / "services/orders"]
     write(monorepo, "template.yaml", TWO_FUNCTIONS_TEMPLATE.format(timeout=30))  # a template at the top holds them all
     assert project_paths(seeds, monorepo) == [monorepo]
+
+
+def test_a_template_beside_the_code_is_found_through_the_code_it_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``infra/template.yaml`` names ``../functions/orders/``: no template is above the handler."""
+    (tmp_path / ".git").mkdir()
+    template = TWO_FUNCTIONS_TEMPLATE.format(timeout=30).replace("CodeUri: src/", "CodeUri: ../functions/orders/")
+    write(tmp_path, "infra/template.yaml", template)
+    write(tmp_path, "functions/orders/app.py", PROCESS_ORDER)
+    write(tmp_path, "functions/orders/billing.py", BILLING)
+    write(tmp_path, "tools/report.py", "def main():\n    return 1\n")
+    monkeypatch.chdir(tmp_path)
+
+    assert project_paths([Path("functions/orders/app.py")], tmp_path) == [tmp_path]
+    assert project_paths([Path("tools/report.py")], tmp_path) == [tmp_path / "tools/report.py"]
+    assert reported(capsys, "functions/orders/app.py") == (1, ["functions/orders/app.py:5:13: LL110"])
