@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lambdalint.findings import Finding, Location, Suppression
+from lambdalint.paths import rel_path
 from lambdalint.result import RunResult
 
 FORMAT_KEY = "lambdalint-baseline"
@@ -82,7 +83,7 @@ def baselined(result: RunResult) -> tuple[Finding, ...]:
 def apply_baseline(result: RunResult, baseline: Baseline) -> RunResult:
     """The run with the findings the baseline records suppressed, and the stale entries counted."""
     remaining = Counter(baseline.fingerprints)
-    where = Location(_display_path(baseline.path, result.root))
+    where = Location(rel_path(Path(os.path.abspath(baseline.path)), result.root))
     findings = []
     for finding in result.findings:
         if finding.suppressed_by is None and remaining[finding.fingerprint] > 0:
@@ -90,12 +91,3 @@ def apply_baseline(result: RunResult, baseline: Baseline) -> RunResult:
             finding = replace(finding, suppressed_by=Suppression("baseline", where, REASON))
         findings.append(finding)
     return replace(result, findings=tuple(findings), stale_baseline=sum(remaining.values()))
-
-
-def _display_path(path: Path, root: Path) -> str:
-    """The baseline's path as locations give paths: relative to the root when it is inside."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root).as_posix()
-    except ValueError:
-        return absolute.as_posix()

@@ -22,6 +22,7 @@ from pathlib import Path
 from lambdalint.discovery import code_paths, discover, folder_templates
 from lambdalint.findings import Finding
 from lambdalint.model.project import Project
+from lambdalint.paths import rel_path
 
 
 def project_paths(seeds: Iterable[Path], root: Path) -> list[Path]:
@@ -34,19 +35,19 @@ def project_paths(seeds: Iterable[Path], root: Path) -> list[Path]:
     for seed in seeds:
         seed = _real(seed)
         chosen.add(project_folder(seed, root, templates) or seed)
-    return sorted(path for path in chosen if not any(_inside(path, other) for other in chosen if other != path))
+    return sorted(path for path in chosen if not any(path.is_relative_to(other) for other in chosen if other != path))
 
 
 def affected_files(project: Project, seeds: Iterable[Path]) -> set[str]:
     """The files (relative to the root) whose findings a change of the seeds can have caused."""
     changed = {_real(seed) for seed in seeds}
-    affected = {_relative(path, project.root) for path in changed}
+    affected = {rel_path(path, project.root) for path in changed}
     for function in project.functions:
         code = function.code.path
         if function.template.path not in changed or code is None or function.code.kind == "inline":
             continue
-        affected.add(_relative(code, project.root))
-        affected.update(module.rel for path, module in project.modules.items() if _inside(path, code))
+        affected.add(rel_path(code, project.root))
+        affected.update(module.rel for path, module in project.modules.items() if path.is_relative_to(code))
     return affected
 
 
@@ -68,14 +69,14 @@ class TemplateIndex:
         if self._listing is None:
             found = discover([self.root], self.root, ())
             self._listing = [(template, code_paths(template)) for template in found.templates]
-        return [template for template, paths in self._listing if any(_inside(path, code) for code in paths)]
+        return [template for template, paths in self._listing if any(path.is_relative_to(code) for code in paths)]
 
 
 def project_folder(path: Path, root: Path, templates: TemplateIndex | None = None) -> Path | None:
     """The folder to lint ``path`` in (see the module's docstring), or None for ``path`` alone."""
     folder = path if path.is_dir() else path.parent
     for directory in (folder, *folder.parents):
-        if not _inside(directory, root):
+        if not directory.is_relative_to(root):
             break
         if folder_templates(directory, root):
             return directory
@@ -87,14 +88,3 @@ def _real(path: Path) -> Path:
     """The path with its folders' symlinks resolved, as the run's root is (the file itself kept)."""
     absolute = Path(os.path.abspath(path))
     return Path(os.path.realpath(absolute.parent)) / absolute.name
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -106,8 +106,8 @@ def split(paths: Sequence[Path], config: Config, root: Path, min_python_files: i
         return []
     parts = [
         Part(
-            (folder, *(path for path in named if path != folder and _inside(path, folder))),
-            sum(1 for path in found.python if _inside(path, folder)),
+            (folder, *(path for path in named if path != folder and path.is_relative_to(folder))),
+            sum(1 for path in found.python if path.is_relative_to(folder)),
         )
         for folder in folders
     ]
@@ -124,11 +124,11 @@ def _obstacle(
     might not give what one run gives."""
     base = Path(os.path.abspath(config.base))
     directories = [path for path in named if path.is_dir()]
-    if not all(_inside(path, root) for path in named):
+    if not all(path.is_relative_to(root) for path in named):
         return "a path is outside the root"
-    if not all(_inside(folder, base) for folder in folders):
+    if not all(folder.is_relative_to(base) for folder in folders):
         return f"a template folder is outside {base}, where exclude patterns are matched from"
-    if not all(any(_inside(folder, directory) for directory in directories) for folder in folders):
+    if not all(any(folder.is_relative_to(directory) for directory in directories) for folder in folders):
         return "a template was named without its folder"
     if any((folder / "__init__.py").is_file() for folder in folders):
         return "a template folder is a Python package"
@@ -157,7 +157,7 @@ def _may_reach_parts(module: Path, folders: list[Path], config: Config) -> bool:
 
 def _code_stays_inside(template: Path, part: Path) -> bool:
     """Whether every code and layer path the template gives resolves inside its part."""
-    return all(_inside(path, part) for path in code_paths(template))
+    return all(path.is_relative_to(part) for path in code_paths(template))
 
 
 def _run_parts(
@@ -288,20 +288,16 @@ def _differing_stretches(original: str, masked: str) -> Iterator[str]:
 
 
 # -- paths ------------------------------------------------------------------------------------
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def _in_any(path: Path, folders: Iterable[Path]) -> bool:
-    return any(_inside(path, folder) for folder in folders)
+    return any(path.is_relative_to(folder) for folder in folders)
 
 
 def _holds_any(folder: Path, folders: Iterable[Path]) -> bool:
-    return any(_inside(other, folder) for other in folders)
+    return any(other.is_relative_to(folder) for other in folders)
 
 
 def _part_of(path: Path, folders: list[Path]) -> Path:
-    return next(folder for folder in folders if _inside(path, folder))
+    return next(folder for folder in folders if path.is_relative_to(folder))
 
 
 def _outermost(folders: set[Path]) -> list[Path]:

@@ -10,9 +10,11 @@ import pytest
 from lambdalint.model.build import build_project
 from lambdalint.model.network import Egress, Network, Placement, is_public_host, same_service
 from lambdalint.model.project import Project
+from tests.apps import TWO_SUBNET_VPC
 
 #: a VPC with two subnets on one route table; tests add routes, endpoints, outputs
-BASE = """\
+BASE = (
+    """\
 AWSTemplateFormatVersion: "2010-09-09"
 Parameters:
   SubnetParam: {Type: AWS::EC2::Subnet::Id}
@@ -21,24 +23,9 @@ Parameters:
 Conditions:
   IsProd: !Equals [!Ref Stage, prod]
 Resources:
-  Vpc:
-    Type: AWS::EC2::VPC
-    Properties: {CidrBlock: 10.0.0.0/16}
-  SubnetA:
-    Type: AWS::EC2::Subnet
-    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}
-  SubnetB:
-    Type: AWS::EC2::Subnet
-    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}
-  Table:
-    Type: AWS::EC2::RouteTable
-    Properties: {VpcId: !Ref Vpc}
-  AssociationA:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties: {SubnetId: !Ref SubnetA, RouteTableId: !Ref Table}
-  AssociationB:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties: {SubnetId: !Ref SubnetB, RouteTableId: !Ref Table}
+"""
+    + TWO_SUBNET_VPC
+    + """\
   Igw:
     Type: AWS::EC2::InternetGateway
   Fn:
@@ -51,6 +38,7 @@ Resources:
       VpcConfig:
         SubnetIds: SUBNETS
 CONFIG"""
+)
 
 
 def project(

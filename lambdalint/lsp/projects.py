@@ -23,7 +23,7 @@ class Scope:
 
     def holds(self, path: Path) -> bool:
         """Whether a run of this scope reports on ``path``."""
-        return path == self.target or self.target in path.parents
+        return path.is_relative_to(self.target)
 
     def lint(self, overlay: dict[Path, bytes]) -> RunResult:
         """Run the engine as ``lambdalint check`` would, with the editor's unsaved buffers in ``overlay``.

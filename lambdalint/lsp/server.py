@@ -25,7 +25,7 @@ from lambdalint.config import ConfigError
 from lambdalint.lsp.actions import suppress_actions
 from lambdalint.lsp.diagnostics import diagnostics
 from lambdalint.lsp.projects import Scope, scope_of
-from lambdalint.model.build import rel_path
+from lambdalint.paths import rel_path
 from lambdalint.result import RunResult
 from lambdalint.rulepack import RulePackError
 

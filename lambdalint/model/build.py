@@ -38,6 +38,7 @@ from lambdalint.model.project import (
     Project,
     Template,
 )
+from lambdalint.paths import really_inside, rel_path
 
 #: larger files are not read: CloudFormation caps a template at 1 MB, and no handler is 4 MB of code
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -45,14 +46,6 @@ MAX_PYTHON_BYTES = 4 * 1024 * 1024
 TEMPLATE_MARKERS = ("AWSTemplateFormatVersion", "Resources")
 #: where each layer type names its content
 LAYER_CONTENT = {"AWS::Serverless::LayerVersion": "ContentUri", "AWS::Lambda::LayerVersion": "Content"}
-
-
-def rel_path(path: Path, root: Path) -> str:
-    """The path relative to the root with POSIX separators (absolute when outside the root)."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 class ProjectBuilder:
@@ -67,8 +60,7 @@ class ProjectBuilder:
 
     def inside_root(self, path: Path) -> bool:
         """Whether ``path`` really (symlinks resolved) lies under the root: nothing else is read."""
-        real = os.path.realpath(path)
-        return real == self.real_root or real.startswith(self.real_root.rstrip(os.sep) + os.sep)
+        return really_inside(path, self.real_root)
 
     # -- loading -------------------------------------------------------------------------------
     def rel(self, path: Path) -> str:

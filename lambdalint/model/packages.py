@@ -21,6 +21,7 @@ from typing import Literal
 
 from lambdalint.loaders.tree import Mapping, Node, intrinsic_name, scalar_value
 from lambdalint.model.project import SERVERLESS_FUNCTION, Function, Project
+from lambdalint.paths import really_inside
 
 MB = 1024 * 1024
 #: entries beyond this count are summed for the totals but not kept (nor inspected)
@@ -272,7 +273,7 @@ def _layer(function: Function, project: Project, logical_id: str, resource: Mapp
 
 
 def _local(path: Path | None, kind: str, project: Project) -> Package | None:
-    if path is None or not _inside(path, project.root):
+    if path is None or not really_inside(path, project.root):
         return None
     if kind == "zip":
         return read_zip(path) if path in project.zips else None  # not listed: unreadable (LL003)
@@ -297,11 +298,6 @@ def _built(template_dir: Path, logical_id: str, project: Project) -> Path | None
         if (project_dir == template_dir or project_dir in template_dir.parents) and (build_dir / logical_id).is_dir():
             return build_dir / logical_id
     return None
-
-
-def _inside(path: Path, root: Path) -> bool:
-    real, real_root = os.path.realpath(path), os.path.realpath(root)
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def read_small_members(package: Package, names: list[str], limit: int) -> dict[str, bytes]:
@@ -334,7 +330,7 @@ def _small_file(root: Path, name: str, limit: int) -> bytes | None:
     path = root / name
     try:
         info = path.lstat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or not _inside(path, root):
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit or not really_inside(path, root):
             return None
         return path.read_bytes()[:limit]
     except OSError:

@@ -10,32 +10,19 @@ import pytest
 
 from lambdalint.findings import Finding, Severity
 from lambdalint.rulepack import builtin_rules
+from tests.apps import TWO_SUBNET_VPC
 from tests.files import lint_files
 
 #: an isolated VPC (no route out) and one function in both subnets; ``ROUTES``, ``EXTRA`` and
 #: ``ENVIRONMENT`` are filled in by the tests
-TEMPLATE = """\
+TEMPLATE = (
+    """\
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Resources:
-  Vpc:
-    Type: AWS::EC2::VPC
-    Properties: {CidrBlock: 10.0.0.0/16}
-  SubnetA:
-    Type: AWS::EC2::Subnet
-    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24}
-  SubnetB:
-    Type: AWS::EC2::Subnet
-    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24}
-  Table:
-    Type: AWS::EC2::RouteTable
-    Properties: {VpcId: !Ref Vpc}
-  AssociationA:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties: {SubnetId: !Ref SubnetA, RouteTableId: !Ref Table}
-  AssociationB:
-    Type: AWS::EC2::SubnetRouteTableAssociation
-    Properties: {SubnetId: !Ref SubnetB, RouteTableId: !Ref Table}
+"""
+    + TWO_SUBNET_VPC
+    + """\
 ROUTES
   Worker:
     Type: AWS::Serverless::Function
@@ -48,6 +35,7 @@ ENVIRONMENT
         SubnetIds: [!Ref SubnetA, !Ref SubnetB]
 EXTRA
 """
+)
 
 
 def template(routes: str = "", extra: str = "", environment: str = "") -> str:
