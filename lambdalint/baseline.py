@@ -59,8 +59,9 @@ def read_baseline(path: Path) -> Baseline:
     return Baseline(path, Counter(entry["fingerprint"] for entry in entries))
 
 
-def write_baseline(path: Path, findings: tuple[Finding, ...]) -> None:
-    """Record ``findings`` (the caller passes those not suppressed by the code itself)."""
+def write_baseline(path: Path, findings: tuple[Finding, ...]) -> Baseline:
+    """Record ``findings`` (the caller passes those not suppressed by the code itself); the baseline
+    they make, to apply at once."""
     entries = sorted(
         (
             {"fingerprint": f.fingerprint, "rule": f.rule_id, "path": f.location.path, "message": f.message}
@@ -73,6 +74,7 @@ def write_baseline(path: Path, findings: tuple[Finding, ...]) -> None:
         path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     except OSError as error:
         raise BaselineError(f"cannot write baseline {path}: {error.strerror}") from None
+    return Baseline(path, Counter(entry["fingerprint"] for entry in entries))
 
 
 def baselined(result: RunResult) -> tuple[Finding, ...]:
@@ -81,11 +83,16 @@ def baselined(result: RunResult) -> tuple[Finding, ...]:
 
 
 def apply_baseline(result: RunResult, baseline: Baseline) -> RunResult:
-    """The run with the findings the baseline records suppressed, and the stale entries counted."""
+    """The run with the findings the baseline records suppressed, and the stale entries counted.
+
+    It replaces a baseline applied before (``--baseline OLD --write-baseline NEW`` applies both).
+    """
     remaining = Counter(baseline.fingerprints)
     where = Location(rel_path(Path(os.path.abspath(baseline.path)), result.root))
     findings = []
     for finding in result.findings:
+        if finding.suppressed_by is not None and finding.suppressed_by.kind == "baseline":
+            finding = replace(finding, suppressed_by=None)
         if finding.suppressed_by is None and remaining[finding.fingerprint] > 0:
             remaining[finding.fingerprint] -= 1
             finding = replace(finding, suppressed_by=Suppression("baseline", where, REASON))

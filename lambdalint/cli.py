@@ -232,8 +232,7 @@ def _run(args: argparse.Namespace, config: Config, rules: dict[str, Rule]) -> Ru
         if args.baseline is not None:
             result = apply_baseline(result, read_baseline(args.baseline))
         if args.write_baseline is not None:
-            write_baseline(args.write_baseline, baselined(result))
-            result = apply_baseline(result, read_baseline(args.write_baseline))
+            result = apply_baseline(result, write_baseline(args.write_baseline, baselined(result)))
     except BaselineError as error:
         raise UsageError(str(error)) from None
     return result
